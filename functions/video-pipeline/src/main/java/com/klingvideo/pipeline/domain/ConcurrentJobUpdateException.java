@@ -1,0 +1,8 @@
+package com.klingvideo.pipeline.domain;
+
+/** A job changed between read and write; the writer should re-read and decide again. */
+public class ConcurrentJobUpdateException extends RuntimeException {
+    public ConcurrentJobUpdateException(String jobId) {
+        super("job " + jobId + " was changed concurrently");
+    }
+}
