@@ -110,12 +110,12 @@ public final class ImageInspector {
             do {
                 marker = c.u8("a marker"); // any number of 0xFF fill bytes may precede a marker
             } while (marker == 0xFF);
-            offset = c.position() - 2;
-            String at = markerName(marker) + " at offset " + offset;
-            String segment = "the " + markerName(marker) + " segment at offset " + offset;
             if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
                 continue; // TEM and RSTn stand alone: no length follows
             }
+            offset = c.position() - 2;
+            String at = markerName(marker) + " at offset " + offset;
+            String segment = "the " + markerName(marker) + " segment at offset " + offset;
             switch (marker) {
                 case 0x00 -> throw c.corrupt("expected a marker at offset " + offset + ", found a stuffed 0xFF00");
                 case 0xD8 -> throw c.corrupt("a second " + at + " before the frame header (SOF)");
