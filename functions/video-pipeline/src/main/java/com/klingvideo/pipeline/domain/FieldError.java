@@ -1,0 +1,16 @@
+package com.klingvideo.pipeline.domain;
+
+import java.util.Objects;
+
+/**
+ * One problem with one input field, worded for the person who has to fix it.
+ *
+ * @param field   the name the caller used: an API JSON name ({@code cfgScale}) or {@code image} / {@code imageTail}
+ * @param message a complete sentence fragment that starts with the field name and says what is wrong and what is allowed
+ */
+public record FieldError(String field, String message) {
+    public FieldError {
+        Objects.requireNonNull(field, "field");
+        Objects.requireNonNull(message, "message");
+    }
+}

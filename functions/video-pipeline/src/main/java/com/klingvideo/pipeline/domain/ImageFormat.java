@@ -1,0 +1,7 @@
+package com.klingvideo.pipeline.domain;
+
+/** The image formats Kling accepts. */
+public enum ImageFormat {
+    JPEG,
+    PNG
+}

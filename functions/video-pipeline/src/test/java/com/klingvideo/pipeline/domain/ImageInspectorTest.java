@@ -1,0 +1,560 @@
+package com.klingvideo.pipeline.domain;
+
+import static com.klingvideo.pipeline.domain.TestImages.bytes;
+import static com.klingvideo.pipeline.domain.TestImages.concat;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.klingvideo.pipeline.domain.TestImages.CountingInputStream;
+import com.klingvideo.pipeline.domain.TestImages.Jpeg;
+import com.klingvideo.pipeline.domain.TestImages.StingyInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.stream.IntStream;
+import java.util.zip.CRC32;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ImageInspectorTest {
+
+    private final ImageInspector inspector = new ImageInspector();
+
+    private ImageFacts inspect(byte[] content) {
+        return inspector.inspect(new ByteArrayInputStream(content));
+    }
+
+    // --- JPEG -------------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @CsvSource({"300, 300", "1280, 720", "301, 753", "64, 48"})
+    void inspect_should_readSizeFromSof0_when_baselineJpegFromEncoder(int width, int height) {
+        // GIVEN a baseline JPEG written by the JDK encoder
+        byte[] jpeg = TestImages.jpeg(width, height);
+
+        // WHEN
+        ImageFacts facts = inspect(jpeg);
+
+        // THEN
+        assertThat(facts).isEqualTo(new ImageFacts(ImageFormat.JPEG, width, height));
+    }
+
+    @Test
+    void inspect_should_readSizeFromSof2_when_progressiveJpeg() {
+        // GIVEN a progressive JPEG crafted byte by byte: APP0, DQT, SOF2, scan
+        byte[] jpeg = new Jpeg().segment(0xE0, 14).segment(0xDB, 67).frame(0xC2, 1024, 576).scan().eoi().bytes();
+
+        // WHEN
+        ImageFacts facts = inspect(jpeg);
+
+        // THEN
+        assertThat(facts).isEqualTo(new ImageFacts(ImageFormat.JPEG, 1024, 576));
+    }
+
+    @Test
+    void inspect_should_readSizeFromSof2_when_encoderWritesProgressiveJpeg() {
+        // GIVEN a progressive JPEG from the JDK encoder, checked to really carry SOF2
+        byte[] jpeg = TestImages.progressiveJpeg(640, 360);
+        assertThat(TestImages.markerOffset(jpeg, 0xC2)).isPositive();
+
+        // WHEN
+        ImageFacts facts = inspect(jpeg);
+
+        // THEN
+        assertThat(facts).isEqualTo(new ImageFacts(ImageFormat.JPEG, 640, 360));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF})
+    void inspect_should_readSize_when_frameHeaderIsAnySofMarker(int sof) {
+        // GIVEN
+        byte[] jpeg = new Jpeg().segment(0xE0, 14).frame(sof, 800, 600).scan().eoi().bytes();
+
+        // WHEN
+        ImageFacts facts = inspect(jpeg);
+
+        // THEN
+        assertThat(facts).isEqualTo(new ImageFacts(ImageFormat.JPEG, 800, 600));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0xC4, 0xC8, 0xCC})
+    void inspect_should_skipSegment_when_markerInSofRangeIsNotAFrame(int marker) {
+        // GIVEN a DHT, JPG or DAC segment whose payload would read as a size of 1x1 if taken for a frame
+        byte[] jpeg = new Jpeg().raw(0xFF, marker, 0x00, 0x07, 0x08, 0x00, 0x01, 0x00, 0x01)
+                .frame(0xC0, 500, 400).scan().eoi().bytes();
+
+        // WHEN
+        ImageFacts facts = inspect(jpeg);
+
+        // THEN
+        assertThat(facts).isEqualTo(new ImageFacts(ImageFormat.JPEG, 500, 400));
+    }
+
+    @Test
+    void inspect_should_skipSegmentsByLength_when_largeExifLikeApp1PrecedesSof() {
+        // GIVEN an encoder's JPEG with three maximal APP1 segments (about 192 KiB) inserted before its
+        // frame header, each full of 0xFF bytes that would derail a byte scanner looking for markers
+        byte[] jpeg = TestImages.jpeg(320, 480);
+        byte[] app1 = new byte[65535 + 2];
+        Arrays.fill(app1, (byte) 0xFF);
+        app1[1] = (byte) 0xE1;
+        app1[2] = (byte) 0xFF;
+        app1[3] = (byte) 0xFF;
+        byte[] withExif = TestImages.insert(jpeg, 2, concat(app1, app1, app1));
+
+        // WHEN
+        ImageFacts facts = inspect(withExif);
+
+        // THEN
+        assertThat(facts).isEqualTo(new ImageFacts(ImageFormat.JPEG, 320, 480));
+    }
+
+    @Test
+    void inspect_should_readOnlyAsFarAsSof_when_megabytesFollowTheFrameHeader() {
+        // GIVEN a JPEG with a 3 MB tail after its frame header, read through a counting stream
+        byte[] head = new Jpeg().segment(0xE0, 14).segment(0xDB, 67).frame(0xC0, 1920, 1080).bytes();
+        byte[] jpeg = new Jpeg().segment(0xE0, 14).segment(0xDB, 67).frame(0xC0, 1920, 1080)
+                .scan().tail(3 * 1024 * 1024).eoi().bytes();
+        CountingInputStream counting = new CountingInputStream(new ByteArrayInputStream(jpeg));
+
+        // WHEN
+        ImageFacts facts = inspector.inspect(counting);
+
+        // THEN the size is read and nothing past the frame header was consumed
+        assertThat(facts).isEqualTo(new ImageFacts(ImageFormat.JPEG, 1920, 1080));
+        assertThat(counting.consumed()).isLessThanOrEqualTo(head.length);
+    }
+
+    @Test
+    void inspect_should_skipSegmentsWithoutReadingThem_when_streamSupportsSkip() {
+        // GIVEN a 60 KB APP1 before the frame header, and a stream that counts bytes read (not skipped)
+        byte[] jpeg = new Jpeg().segment(0xE1, 60_000).frame(0xC0, 400, 300).scan().eoi().bytes();
+        long[] bytesRead = {0};
+        InputStream readCounting = new ByteArrayInputStream(jpeg) {
+            @Override
+            public synchronized int read() {
+                int b = super.read();
+                bytesRead[0] += b < 0 ? 0 : 1;
+                return b;
+            }
+
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                int n = super.read(b, off, len);
+                bytesRead[0] += Math.max(n, 0);
+                return n;
+            }
+        };
+
+        // WHEN
+        ImageFacts facts = inspector.inspect(readCounting);
+
+        // THEN the segment was skipped, not copied into memory
+        assertThat(facts).isEqualTo(new ImageFacts(ImageFormat.JPEG, 400, 300));
+        assertThat(bytesRead[0]).isLessThan(100);
+    }
+
+    @Test
+    void inspect_should_readSize_when_streamReadsOneByteAtATimeAndSkipsReturnZero() {
+        // GIVEN an encoder's JPEG with an APP1 inserted, behind a stream that returns short reads and zero skips
+        byte[] app1 = Arrays.copyOfRange(new Jpeg().segment(0xE1, 5000).bytes(), 2, 2 + 4 + 5000);
+        byte[] jpeg = TestImages.insert(TestImages.jpeg(720, 1280), 2, app1);
+
+        // WHEN
+        ImageFacts facts = inspector.inspect(new StingyInputStream(new ByteArrayInputStream(jpeg)));
+
+        // THEN
+        assertThat(facts).isEqualTo(new ImageFacts(ImageFormat.JPEG, 720, 1280));
+    }
+
+    @Test
+    void inspect_should_readSize_when_fillBytesAndStandaloneMarkersPrecedeSegments() {
+        // GIVEN 0xFF fill bytes before markers, and standalone RST0, RST7 and TEM markers between segments
+        byte[] jpeg = new Jpeg().raw(0xFF, 0xFF, 0xFF).segment(0xE0, 14)
+                .raw(0xFF, 0xD0).raw(0xFF, 0xD7).raw(0xFF, 0x01)
+                .raw(0xFF, 0xFF).segment(0xFE, 5)
+                .raw(0xFF, 0xFF, 0xFF).frame(0xC0, 300, 301).scan().eoi().bytes();
+
+        // WHEN
+        ImageFacts facts = inspect(jpeg);
+
+        // THEN
+        assertThat(facts).isEqualTo(new ImageFacts(ImageFormat.JPEG, 300, 301));
+    }
+
+    @Test
+    void inspect_should_reject_when_eoiComesBeforeSof() {
+        // GIVEN
+        byte[] jpeg = new Jpeg().segment(0xE0, 14).eoi().frame(0xC0, 300, 300).bytes();
+
+        // WHEN / THEN
+        assertThatThrownBy(() -> inspect(jpeg))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessage("JPEG ends (EOI (0xFFD9) at offset 20) before its frame header (SOF)");
+    }
+
+    @Test
+    void inspect_should_reject_when_sosComesBeforeSof() {
+        // GIVEN
+        byte[] jpeg = new Jpeg().segment(0xE0, 14).scan().frame(0xC0, 300, 300).bytes();
+
+        // WHEN / THEN
+        assertThatThrownBy(() -> inspect(jpeg))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessage("JPEG scan data (SOS (0xFFDA) at offset 20) starts before its frame header (SOF)");
+    }
+
+    @Test
+    void inspect_should_reject_when_byteWhereMarkerExpectedIsNot0xFF() {
+        // GIVEN an APP0 whose length field (4) covers "JF" but not the "I" after it, at offset 8
+        byte[] jpeg = new Jpeg().raw(0xFF, 0xE0, 0x00, 0x04, 'J', 'F', 'I').frame(0xC0, 300, 300).bytes();
+
+        // WHEN / THEN
+        assertThatThrownBy(() -> inspect(jpeg))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessage("JPEG is corrupt: expected a marker at offset 8, found byte 0x49");
+    }
+
+    @Test
+    void inspect_should_reject_when_segmentLengthIsBelowTwo() {
+        // GIVEN
+        byte[] jpeg = new Jpeg().raw(0xFF, 0xE1, 0x00, 0x01).frame(0xC0, 300, 300).bytes();
+
+        // WHEN / THEN
+        assertThatThrownBy(() -> inspect(jpeg))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessage("JPEG is corrupt: the APP1 (0xFFE1) segment at offset 2 has an impossible length of 1");
+    }
+
+    @Test
+    void inspect_should_reject_when_markerIsStuffedZero() {
+        // GIVEN
+        byte[] jpeg = new Jpeg().raw(0xFF, 0x00).frame(0xC0, 300, 300).bytes();
+
+        // WHEN / THEN
+        assertThatThrownBy(() -> inspect(jpeg))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessageContaining("JPEG is corrupt")
+                .hasMessageContaining("0xFF00");
+    }
+
+    @Test
+    void inspect_should_reject_when_frameHeaderHasZeroWidth() {
+        // GIVEN
+        byte[] jpeg = new Jpeg().frame(0xC0, 0, 300).scan().eoi().bytes();
+
+        // WHEN / THEN
+        assertThatThrownBy(() -> inspect(jpeg))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessage("JPEG is corrupt: the SOF0 (0xFFC0) segment at offset 2 gives a width of 0 px");
+    }
+
+    @Test
+    void inspect_should_reject_when_heightIsLeftToDnl() {
+        // GIVEN a frame header with height 0, which defers the height to a DNL marker after the first scan
+        byte[] jpeg = new Jpeg().frame(0xC0, 300, 0).scan().eoi().bytes();
+
+        // WHEN / THEN
+        assertThatThrownBy(() -> inspect(jpeg))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessageContaining("DNL")
+                .hasMessageContaining("not supported");
+    }
+
+    @Test
+    void inspect_should_reject_when_frameHeaderIsTooShort() {
+        // GIVEN a SOF0 claiming 5 bytes
+        byte[] jpeg = new Jpeg().raw(0xFF, 0xC0, 0x00, 0x05, 0x08, 0x01, 0x2C).scan().bytes();
+
+        // WHEN / THEN
+        assertThatThrownBy(() -> inspect(jpeg))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessage("JPEG is corrupt: the SOF0 (0xFFC0) segment at offset 2 is 5 bytes long, too short for a frame header");
+    }
+
+    @Test
+    void inspect_should_reject_when_secondSoiPrecedesFrame() {
+        // GIVEN
+        byte[] jpeg = new Jpeg().raw(0xFF, 0xD8).frame(0xC0, 300, 300).bytes();
+
+        // WHEN / THEN
+        assertThatThrownBy(() -> inspect(jpeg))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessageContaining("JPEG is corrupt: a second SOI");
+    }
+
+    static IntStream jpegCutPoints() {
+        // inside the magic, inside a marker, inside a length, inside APP1, inside the frame header
+        return IntStream.of(1, 2, 3, 5, 100, 5000, 5006, 5010);
+    }
+
+    @ParameterizedTest
+    @MethodSource("jpegCutPoints")
+    void inspect_should_reportTruncation_when_jpegEndsBeforeItsSize(int cutAfter) {
+        // GIVEN a JPEG with a 5000-byte APP1 and then SOF0 at offset 5006, cut short
+        byte[] jpeg = new Jpeg().segment(0xE1, 5000).frame(0xC0, 300, 300).scan().eoi().bytes();
+        byte[] truncated = Arrays.copyOf(jpeg, cutAfter);
+
+        // WHEN / THEN
+        assertThatThrownBy(() -> inspect(truncated))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessageStartingWith("JPEG is truncated: content ends after " + cutAfter + " bytes");
+    }
+
+    @Test
+    void inspect_should_nameTheSegment_when_jpegEndsInsideIt() {
+        // GIVEN
+        byte[] jpeg = Arrays.copyOf(new Jpeg().segment(0xE1, 5000).frame(0xC0, 300, 300).bytes(), 100);
+
+        // WHEN / THEN
+        assertThatThrownBy(() -> inspect(jpeg))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessage("JPEG is truncated: content ends after 100 bytes, while reading the APP1 (0xFFE1) segment at offset 2");
+    }
+
+    @Test
+    void inspect_should_reportTruncation_when_encoderJpegIsCutBeforeSof() {
+        // GIVEN an encoder's JPEG cut one byte into its frame header
+        byte[] jpeg = TestImages.jpeg(400, 400);
+        byte[] truncated = Arrays.copyOf(jpeg, TestImages.markerOffset(jpeg, 0xC0) + 1);
+
+        // WHEN / THEN
+        assertThatThrownBy(() -> inspect(truncated))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessageStartingWith("JPEG is truncated");
+    }
+
+    @Test
+    void inspect_should_giveUp_when_sizeIsNotWithinTheByteLimit() {
+        // GIVEN an inspector limited to 1 KiB and a JPEG whose frame header starts after 2 KB
+        ImageInspector limited = new ImageInspector(1024);
+        byte[] jpeg = new Jpeg().segment(0xE1, 2000).frame(0xC0, 300, 300).scan().eoi().bytes();
+        CountingInputStream counting = new CountingInputStream(new ByteArrayInputStream(jpeg));
+
+        // WHEN / THEN it fails without reading past the limit
+        assertThatThrownBy(() -> limited.inspect(counting))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessageStartingWith("JPEG size not found in the first 1024 bytes");
+        assertThat(counting.consumed()).isLessThanOrEqualTo(1024);
+    }
+
+    @Test
+    void inspect_should_readSize_when_frameHeaderEndsExactlyAtTheByteLimit() {
+        // GIVEN a limit that ends exactly where the frame header's width does: SOI (2), APP1 (4 + 100),
+        // then marker, length, precision, height and width (9)
+        byte[] jpeg = new Jpeg().segment(0xE1, 100).frame(0xC0, 310, 320).bytes();
+        int widthEnd = 2 + 104 + 9;
+        ImageInspector limited = new ImageInspector(widthEnd);
+
+        // WHEN
+        ImageFacts facts = limited.inspect(new ByteArrayInputStream(jpeg));
+
+        // THEN
+        assertThat(facts).isEqualTo(new ImageFacts(ImageFormat.JPEG, 310, 320));
+        assertThatThrownBy(() -> new ImageInspector(widthEnd - 1).inspect(new ByteArrayInputStream(jpeg)))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessageStartingWith("JPEG size not found in the first " + (widthEnd - 1) + " bytes");
+    }
+
+    // --- PNG --------------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @CsvSource({"300, 300", "1920, 1080", "299, 750", "1, 1"})
+    void inspect_should_readSizeFromIhdr_when_png(int width, int height) {
+        // GIVEN
+        byte[] png = TestImages.png(width, height);
+
+        // WHEN
+        ImageFacts facts = inspect(png);
+
+        // THEN
+        assertThat(facts).isEqualTo(new ImageFacts(ImageFormat.PNG, width, height));
+    }
+
+    @Test
+    void inspect_should_readOnlyTheHeader_when_png() {
+        // GIVEN a PNG followed by 3 MB, read through a counting stream
+        byte[] png = concat(TestImages.png(400, 300), new byte[3 * 1024 * 1024]);
+        CountingInputStream counting = new CountingInputStream(new ByteArrayInputStream(png));
+
+        // WHEN
+        ImageFacts facts = inspector.inspect(counting);
+
+        // THEN signature (8) + IHDR length, type, data, CRC (25) at most
+        assertThat(facts).isEqualTo(new ImageFacts(ImageFormat.PNG, 400, 300));
+        assertThat(counting.consumed()).isEqualTo(33);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {4, 7, 8, 11, 15, 20, 28, 32})
+    void inspect_should_reportTruncation_when_pngEndsBeforeIhdrIsComplete(int cutAfter) {
+        // GIVEN
+        byte[] png = Arrays.copyOf(TestImages.png(300, 300), cutAfter);
+
+        // WHEN / THEN
+        assertThatThrownBy(() -> inspect(png))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessageStartingWith("PNG is truncated: content ends after " + cutAfter + " bytes");
+    }
+
+    @Test
+    void inspect_should_reject_when_firstPngChunkIsNotIhdr() {
+        // GIVEN a PNG signature followed by a tEXt chunk
+        byte[] png = concat(Arrays.copyOf(TestImages.png(300, 300), 8),
+                bytes(0, 0, 0, 13), "tEXt".getBytes(StandardCharsets.US_ASCII), new byte[17]);
+
+        // WHEN / THEN
+        assertThatThrownBy(() -> inspect(png))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessage("PNG is corrupt: the first chunk is 'tEXt', expected IHDR");
+    }
+
+    @Test
+    void inspect_should_reject_when_ihdrChecksumDoesNotMatch() {
+        // GIVEN a PNG whose IHDR width was altered after encoding
+        byte[] png = TestImages.png(300, 300);
+        png[19] = (byte) 0x10;
+
+        // WHEN / THEN
+        assertThatThrownBy(() -> inspect(png))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessage("PNG is corrupt: the IHDR checksum does not match");
+    }
+
+    @Test
+    void inspect_should_reject_when_ihdrGivesZeroWidth() {
+        // GIVEN an IHDR with width 0 and a correct checksum
+        byte[] png = pngWithIhdr(0, 300);
+
+        // WHEN / THEN
+        assertThatThrownBy(() -> inspect(png))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessage("PNG is corrupt: IHDR gives an impossible size of 0x300 px");
+    }
+
+    @Test
+    void inspect_should_reject_when_ihdrWidthDoesNotFitAnInt() {
+        // GIVEN an IHDR with width 2^31, beyond PNG's own limit, and a correct checksum
+        byte[] png = pngWithIhdr(0x8000_0000L, 300);
+
+        // WHEN / THEN
+        assertThatThrownBy(() -> inspect(png))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessage("PNG is corrupt: IHDR gives an impossible size of 2147483648x300 px");
+    }
+
+    private static byte[] pngWithIhdr(long width, long height) {
+        byte[] typeAndData = concat("IHDR".getBytes(StandardCharsets.US_ASCII), u32(width), u32(height),
+                bytes(8, 2, 0, 0, 0));
+        CRC32 crc = new CRC32();
+        crc.update(typeAndData);
+        return concat(bytes(0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'), u32(13), typeAndData, u32(crc.getValue()));
+    }
+
+    private static byte[] u32(long v) {
+        return bytes((int) (v >>> 24) & 0xFF, (int) (v >>> 16) & 0xFF, (int) (v >>> 8) & 0xFF, (int) v & 0xFF);
+    }
+
+    // --- neither ----------------------------------------------------------------------------------
+
+    @Test
+    void inspect_should_reject_when_contentIsEmpty() {
+        // GIVEN / WHEN / THEN
+        assertThatThrownBy(() -> inspect(new byte[0]))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessage("content is empty (0 bytes)");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"gif, GIF", "bmp, BMP"})
+    void inspect_should_nameTheFormat_when_encoderWritesAnotherFormat(String format, String name) {
+        // GIVEN a real GIF or BMP, whatever name it might carry
+        byte[] image = TestImages.encode(format, 400, 400);
+
+        // WHEN / THEN
+        assertThatThrownBy(() -> inspect(image))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessage("content is not JPEG or PNG (it looks like " + name + ")");
+    }
+
+    @Test
+    void inspect_should_nameWebp_when_contentIsWebp() {
+        // GIVEN the start of a WebP file
+        byte[] webp = concat("RIFF".getBytes(StandardCharsets.US_ASCII), bytes(0x24, 0, 0, 0),
+                "WEBPVP8 ".getBytes(StandardCharsets.US_ASCII), new byte[40]);
+
+        // WHEN / THEN
+        assertThatThrownBy(() -> inspect(webp))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessage("content is not JPEG or PNG (it looks like WebP)");
+    }
+
+    @Test
+    void inspect_should_nameHeic_when_contentIsHeic() {
+        // GIVEN the start of a HEIC file (an iPhone photo)
+        byte[] heic = concat(bytes(0, 0, 0, 0x18), "ftypheic".getBytes(StandardCharsets.US_ASCII), new byte[40]);
+
+        // WHEN / THEN
+        assertThatThrownBy(() -> inspect(heic))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessage("content is not JPEG or PNG (it looks like HEIC)");
+    }
+
+    @Test
+    void inspect_should_showFirstBytes_when_contentIsText() {
+        // GIVEN
+        byte[] text = "hello, world\n".getBytes(StandardCharsets.US_ASCII);
+
+        // WHEN / THEN
+        assertThatThrownBy(() -> inspect(text))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessage("content is not JPEG or PNG (it starts with bytes 68 65 6C 6C 6F 2C 20 77 6F 72 6C 64)");
+    }
+
+    @Test
+    void inspect_should_reportTruncation_when_streamThrowsEofException() {
+        // GIVEN a stream that signals a short body with EOFException instead of -1
+        InputStream eof = new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw new EOFException("premature end of chunk");
+            }
+        };
+
+        // WHEN / THEN
+        assertThatThrownBy(() -> inspector.inspect(eof))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessageContaining("truncated");
+    }
+
+    @Test
+    void inspect_should_throwUncheckedIo_when_readingFails() {
+        // GIVEN a stream whose connection breaks
+        InputStream broken = new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw new IOException("connection reset");
+            }
+        };
+
+        // WHEN / THEN the failure is not blamed on the image
+        assertThatThrownBy(() -> inspector.inspect(broken))
+                .isInstanceOf(UncheckedIOException.class)
+                .hasRootCauseMessage("connection reset");
+    }
+
+    @Test
+    void constructor_should_reject_when_limitCannotHoldTheMagicBytes() {
+        // GIVEN / WHEN / THEN
+        assertThatThrownBy(() -> new ImageInspector(4))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
