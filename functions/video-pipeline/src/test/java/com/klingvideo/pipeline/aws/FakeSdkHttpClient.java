@@ -69,7 +69,10 @@ final class FakeSdkHttpClient implements SdkHttpClient {
     private final Deque<Canned> responses = new ArrayDeque<>();
     private final List<Recorded> requests = new ArrayList<>();
 
-    /** Queues a response; {@code headers} are name/value pairs. */
+    /**
+     * Queues a response; {@code headers} are name/value pairs. Content-Length is the body's unless given,
+     * or left out when a Transfer-Encoding is given.
+     */
     FakeSdkHttpClient respond(int status, String body, String... headers) {
         return respond(status, body.getBytes(StandardCharsets.UTF_8), headers);
     }
@@ -141,7 +144,9 @@ final class FakeSdkHttpClient implements SdkHttpClient {
         }
         SdkHttpResponse.Builder response = SdkHttpResponse.builder().statusCode(canned.status());
         canned.headers().forEach(response::putHeader);
-        response.putHeader("Content-Length", Integer.toString(canned.body().length));
+        if (!canned.headers().containsKey("Content-Length") && !canned.headers().containsKey("Transfer-Encoding")) {
+            response.putHeader("Content-Length", Integer.toString(canned.body().length));
+        }
         return HttpExecuteResponse.builder()
                 .response(response.build())
                 .responseBody(AbortableInputStream.create(new ByteArrayInputStream(canned.body())))
