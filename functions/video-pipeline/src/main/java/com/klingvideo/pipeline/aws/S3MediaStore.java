@@ -159,7 +159,7 @@ public final class S3MediaStore implements MediaStore {
     /** @throws MediaTooLargeException when the file is bigger than the copy limit */
     @Override
     public long copyFromUrl(URI source, S3Location target, String contentType) {
-        String where = redact(source);
+        String where = Urls.redact(source);
         // The signed query must reach the server byte for byte: parse the original text, never rebuild it.
         HttpRequest request = HttpRequest.newBuilder(URI.create(source.toString()))
                 .timeout(DOWNLOAD_RESPONSE_TIMEOUT)
@@ -266,15 +266,6 @@ public final class S3MediaStore implements MediaStore {
         } catch (RuntimeException abortFailure) {
             cause.addSuppressed(abortFailure);
         }
-    }
-
-    /** scheme://host[:port]/path: enough to know which file, without the signature in the query. */
-    static String redact(URI uri) {
-        StringBuilder text = new StringBuilder().append(uri.getScheme()).append("://").append(uri.getHost());
-        if (uri.getPort() != -1) {
-            text.append(':').append(uri.getPort());
-        }
-        return text.append(uri.getRawPath() == null ? "" : uri.getRawPath()).toString();
     }
 
     private static String unquote(String eTag) {

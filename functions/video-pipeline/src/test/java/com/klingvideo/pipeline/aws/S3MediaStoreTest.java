@@ -330,13 +330,6 @@ class S3MediaStoreTest {
                 .hasMessageNotContaining("sig=s");
     }
 
-    @Test
-    void redact_should_keepSchemeHostPortAndPath_when_urlHasAQuery() {
-        // WHEN / THEN
-        assertThat(S3MediaStore.redact(URI.create("https://cdn.example.com:8443/v/a%20b.mp4?sig=s&x=1#f")))
-                .isEqualTo("https://cdn.example.com:8443/v/a%20b.mp4");
-    }
-
     private static byte[] randomBytes(int size) {
         byte[] bytes = new byte[size];
         new Random(size).nextBytes(bytes);
