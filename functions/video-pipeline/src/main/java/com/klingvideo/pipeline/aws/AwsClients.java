@@ -31,7 +31,7 @@ public final class AwsClients implements AutoCloseable {
     private final Region region;
     private final AwsCredentialsProvider credentials;
     private final boolean s3PathStyle;
-    private final SdkHttpClient http = UrlConnectionHttpClient.builder().build();
+    private final SdkHttpClient http;
     private final List<AutoCloseable> built = new ArrayList<>();
 
     private S3Client s3;
@@ -56,6 +56,7 @@ public final class AwsClients implements AutoCloseable {
         this.region = Region.of(regionName);
         this.credentials = Objects.requireNonNull(credentials, "credentials");
         this.s3PathStyle = isSet(environment, "AWS_ENDPOINT_URL") || isSet(environment, "AWS_ENDPOINT_URL_S3");
+        this.http = UrlConnectionHttpClient.builder().build();
     }
 
     public synchronized S3Client s3() {

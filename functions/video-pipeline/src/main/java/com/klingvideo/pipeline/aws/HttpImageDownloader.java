@@ -94,8 +94,8 @@ public final class HttpImageDownloader implements ImageDownloader {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         boolean allowed = scheme.equals("https") || (allowInsecure && scheme.equals("http"));
         if (!allowed || uri.getHost() == null) {
-            throw new ImageDownloadException(what + " must be an https URL with a host, got "
-                    + (uri.getHost() == null ? scheme + ":..." : Urls.redact(uri)));
+            throw new ImageDownloadException(what + " must be " + (allowInsecure ? "an http(s)" : "an https")
+                    + " URL with a host, got " + (uri.getHost() == null ? scheme + ":..." : Urls.redact(uri)));
         }
         return uri;
     }
@@ -114,7 +114,12 @@ public final class HttpImageDownloader implements ImageDownloader {
 
     private HttpResponse<byte[]> fetch(URI uri, int maxBytes) {
         String where = Urls.redact(uri);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(readTimeout).GET().build();
+        HttpRequest request;
+        try {
+            request = HttpRequest.newBuilder(uri).timeout(readTimeout).GET().build();
+        } catch (IllegalArgumentException e) {
+            throw new ImageDownloadException(where + " is not a URL that can be fetched");
+        }
         CompletableFuture<HttpResponse<byte[]>> pending = client.sendAsync(request, info ->
                 info.statusCode() >= 200 && info.statusCode() <= 299
                         ? new LimitedBody(maxBytes, info.headers().firstValueAsLong("Content-Length").orElse(-1),

@@ -107,7 +107,7 @@ class HttpImageDownloaderTest {
         // WHEN / THEN even the local-use downloader speaks only http(s) to a host
         assertThatThrownBy(() -> insecure.download(URI.create(url), 1000))
                 .isInstanceOf(ImageDownloadException.class)
-                .hasMessageContaining("must be an https URL");
+                .hasMessageContaining("must be an http(s) URL");
     }
 
     @Test
