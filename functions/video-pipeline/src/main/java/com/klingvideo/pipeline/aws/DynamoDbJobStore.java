@@ -1,0 +1,164 @@
+package com.klingvideo.pipeline.aws;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.klingvideo.pipeline.domain.ConcurrentJobUpdateException;
+import com.klingvideo.pipeline.domain.JobStore;
+import com.klingvideo.pipeline.model.Job;
+import com.klingvideo.pipeline.model.JobPage;
+import com.klingvideo.pipeline.model.JobStatus;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+/**
+ * Jobs in one DynamoDB table (partition key {@code jobId}), listed through two global secondary
+ * indexes sorted by {@code createdAt}: {@value #BY_STATUS_INDEX} and {@value #BY_CREATED_AT_INDEX}.
+ * Every write is a conditional PutItem of the whole item; any failure other than a failed condition
+ * propagates as the SDK reports it.
+ */
+public final class DynamoDbJobStore implements JobStore {
+
+    /** Index with partition key {@code status} and sort key {@code createdAt}, projection ALL. */
+    public static final String BY_STATUS_INDEX = "ByStatus";
+    /** Index with partition key {@code listPartition} and sort key {@code createdAt}, projection ALL. */
+    public static final String BY_CREATED_AT_INDEX = "ByCreatedAt";
+
+    static final String CREATE_CONDITION = "attribute_not_exists(" + JobItemMapper.JOB_ID + ")";
+    static final String UPDATE_CONDITION = JobItemMapper.VERSION + " = :expected";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final DynamoDbClient dynamoDb;
+    private final String tableName;
+
+    public DynamoDbJobStore(DynamoDbClient dynamoDb, String tableName) {
+        this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
+        this.tableName = Objects.requireNonNull(tableName, "tableName");
+    }
+
+    @Override
+    public boolean create(Job job) {
+        try {
+            dynamoDb.putItem(r -> r.tableName(tableName)
+                    .item(JobItemMapper.toItem(job))
+                    .conditionExpression(CREATE_CONDITION));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public Optional<Job> find(String jobId) {
+        GetItemResponse response = dynamoDb.getItem(r -> r.tableName(tableName)
+                .key(Map.of(JobItemMapper.JOB_ID, AttributeValue.fromS(jobId)))
+                .consistentRead(true));
+        return response.hasItem() && !response.item().isEmpty()
+                ? Optional.of(JobItemMapper.fromItem(response.item()))
+                : Optional.empty();
+    }
+
+    @Override
+    public Job update(Job job) {
+        Job stored = job.toBuilder().version(job.version() + 1).build();
+        try {
+            dynamoDb.putItem(r -> r.tableName(tableName)
+                    .item(JobItemMapper.toItem(stored))
+                    .conditionExpression(UPDATE_CONDITION)
+                    .expressionAttributeValues(Map.of(":expected", AttributeValue.fromN(Long.toString(job.version())))));
+        } catch (ConditionalCheckFailedException e) {
+            throw new ConcurrentJobUpdateException(job.jobId());
+        }
+        return stored;
+    }
+
+    @Override
+    public JobPage list(JobStatus status, int limit, String nextToken) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+        }
+        // "status" is a DynamoDB reserved word, hence the #pk placeholder for both indexes.
+        String partitionAttribute = status == null ? JobItemMapper.LIST_PARTITION : JobItemMapper.STATUS;
+        String partitionValue = status == null ? JobItemMapper.LIST_PARTITION_VALUE : status.name();
+        QueryRequest.Builder query = QueryRequest.builder()
+                .tableName(tableName)
+                .indexName(status == null ? BY_CREATED_AT_INDEX : BY_STATUS_INDEX)
+                .keyConditionExpression("#pk = :pk")
+                .expressionAttributeNames(Map.of("#pk", partitionAttribute))
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(partitionValue)))
+                .scanIndexForward(false)
+                .limit(limit);
+        if (nextToken != null) {
+            query.exclusiveStartKey(decodeToken(nextToken, partitionAttribute, partitionValue));
+        }
+        QueryResponse response = dynamoDb.query(query.build());
+        List<Job> jobs = response.items().stream().map(JobItemMapper::fromItem).toList();
+        String token = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                ? encodeToken(response.lastEvaluatedKey())
+                : null;
+        return new JobPage(jobs, token);
+    }
+
+    /** The page token is the query's LastEvaluatedKey (string attributes only), as base64url JSON. */
+    private static String encodeToken(Map<String, AttributeValue> lastEvaluatedKey) {
+        Map<String, String> key = new TreeMap<>();
+        lastEvaluatedKey.forEach((name, value) -> {
+            if (value.s() == null) {
+                throw new IllegalStateException("key attribute '" + name + "' is not a string");
+            }
+            key.put(name, value.s());
+        });
+        try {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(JSON.writeValueAsBytes(key));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode page token", e);
+        }
+    }
+
+    private static Map<String, AttributeValue> decodeToken(
+            String token, String partitionAttribute, String partitionValue) {
+        JsonNode node;
+        try {
+            node = JSON.readTree(new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException | JsonProcessingException e) {
+            throw invalidToken("it is not base64url-encoded JSON");
+        }
+        if (node == null || !node.isObject()) {
+            throw invalidToken("it is not a JSON object");
+        }
+        Set<String> expected = Set.of(JobItemMapper.JOB_ID, JobItemMapper.CREATED_AT, partitionAttribute);
+        Map<String, AttributeValue> key = new HashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            if (!expected.contains(field.getKey()) || !field.getValue().isTextual()
+                    || field.getValue().asText().isEmpty()) {
+                throw invalidToken("it does not belong to this listing");
+            }
+            key.put(field.getKey(), AttributeValue.fromS(field.getValue().asText()));
+        }
+        if (!key.keySet().equals(expected) || !partitionValue.equals(key.get(partitionAttribute).s())) {
+            throw invalidToken("it does not belong to this listing");
+        }
+        return key;
+    }
+
+    private static IllegalArgumentException invalidToken(String why) {
+        return new IllegalArgumentException("invalid page token: " + why
+                + "; pass the nextToken of the previous page with the same status filter");
+    }
+}
