@@ -1,6 +1,8 @@
 package com.klingvideo.pipeline.domain;
 
+import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * One problem with one input field, worded for the person who has to fix it.
@@ -12,5 +14,10 @@ public record FieldError(String field, String message) {
     public FieldError {
         Objects.requireNonNull(field, "field");
         Objects.requireNonNull(message, "message");
+    }
+
+    /** All messages in one line, for a job's failure reason. Messages already start with their field. */
+    public static String describe(List<FieldError> errors) {
+        return errors.stream().map(FieldError::message).collect(Collectors.joining("; "));
     }
 }

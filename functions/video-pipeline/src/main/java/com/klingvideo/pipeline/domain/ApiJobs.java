@@ -1,0 +1,199 @@
+package com.klingvideo.pipeline.domain;
+
+import com.klingvideo.pipeline.model.GenerationParameters;
+import com.klingvideo.pipeline.model.Job;
+import com.klingvideo.pipeline.model.JobOrigin;
+import com.klingvideo.pipeline.model.JobPage;
+import com.klingvideo.pipeline.model.JobStatus;
+import com.klingvideo.pipeline.model.ParameterOverrides;
+import com.klingvideo.pipeline.model.S3Location;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The jobs API: create a job from an image given by URL, base64 or bucket key; read one; list recent ones.
+ * Requests are validated exactly like uploads, but a bad request is answered (400) instead of recorded.
+ * Images given by URL or base64 are kept in the bucket under the API input prefix, so every job's image
+ * is an object Kling can be given a presigned URL to, now and on every resubmission.
+ */
+public final class ApiJobs {
+    static final int MAX_IDEMPOTENCY_KEY_LENGTH = 128;
+    static final int MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
+    private final JobStore store;
+    private final MediaStore media;
+    private final ImageDownloader downloader;
+    private final ImageValidation images;
+    private final JobLauncher launcher;
+    private final PipelineSettings settings;
+    private final Clock clock;
+
+    public ApiJobs(JobStore store, MediaStore media, ImageDownloader downloader, ImageValidation images,
+            JobLauncher launcher, PipelineSettings settings, Clock clock) {
+        this.store = store;
+        this.media = media;
+        this.downloader = downloader;
+        this.images = images;
+        this.launcher = launcher;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** A job and, once it succeeded, a fresh URL of the stored video. */
+    public record JobView(Job job, URI videoUrl) {
+    }
+
+    /**
+     * Creates a job, or returns the original one when the caller repeats an idempotency key.
+     *
+     * @param caller who is asking (the API key id): idempotency keys are scoped to it
+     * @throws InvalidJobRequestException with every problem found; nothing is stored or charged
+     */
+    public JobLauncher.Launch create(ApiJobRequest request, String caller) {
+        List<FieldError> errors = new ArrayList<>();
+        String key = request.idempotencyKey();
+        if (key != null && (key.isBlank() || key.length() > MAX_IDEMPOTENCY_KEY_LENGTH
+                || !key.chars().allMatch(c -> c >= 0x21 && c <= 0x7e))) {
+            errors.add(new FieldError("idempotencyKey",
+                    "must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH + " printable ASCII characters without spaces"));
+        }
+        String jobId = key != null && errors.isEmpty() ? JobIds.forIdempotencyKey(caller, key) : JobIds.random();
+        if (key != null && errors.isEmpty()) {
+            Optional<Job> original = store.find(jobId);
+            if (original.isPresent()) {
+                return new JobLauncher.Launch(original.get(), false);
+            }
+        }
+
+        ParameterOverrides given = request.parameters() == null ? ParameterOverrides.NONE : request.parameters();
+        ValidationResult<GenerationParameters> parameters = ParameterValidator.validate(settings.defaults().overlay(given));
+        errors.addAll(parameters.errors());
+
+        Prepared image = null;
+        if (request.image() == null) {
+            errors.add(new FieldError("image", "is required: give url, base64 or s3Key"));
+        } else {
+            image = prepare("image", request.image(), jobId, errors);
+        }
+        Prepared tail = request.imageTail() == null ? null : prepare("imageTail", request.imageTail(), jobId, errors);
+        if (!errors.isEmpty()) {
+            throw new InvalidJobRequestException(errors);
+        }
+
+        image.storeIfNeeded(media);
+        if (tail != null) {
+            tail.storeIfNeeded(media);
+        }
+        Instant now = clock.instant();
+        List<String> sources = given.isEmpty() ? List.of("defaults") : List.of("defaults", "request");
+        Job job = Job.builder()
+                .jobId(jobId)
+                .status(JobStatus.QUEUED)
+                .origin(JobOrigin.API)
+                .image(image.location())
+                .imageTail(tail == null ? null : tail.location())
+                .parameters(parameters.value())
+                .parameterSources(sources)
+                .idempotencyKey(key)
+                .createdAt(now)
+                .updatedAt(now)
+                .version(1)
+                .build();
+        return launcher.launch(job);
+    }
+
+    public Optional<JobView> get(String jobId) {
+        return store.find(jobId).map(job -> new JobView(job, videoUrl(job)));
+    }
+
+    /** Recent jobs, newest first; {@code status} may be null for all. */
+    public JobPage list(JobStatus status, int limit, String nextToken) {
+        return store.list(status, limit, nextToken);
+    }
+
+    private URI videoUrl(Job job) {
+        if (job.status() != JobStatus.SUCCEEDED || job.video() == null) {
+            return null;
+        }
+        return media.presignGet(new S3Location(settings.bucket(), job.video().storedKey()), settings.videoUrlTtl());
+    }
+
+    /** An image ready to be referenced by a job: already in the bucket, or bytes to put there. */
+    private record Prepared(S3Location location, byte[] content, String contentType) {
+        void storeIfNeeded(MediaStore media) {
+            if (content != null) {
+                media.put(location, content, contentType);
+            }
+        }
+    }
+
+    private Prepared prepare(String field, ImageInput input, String jobId, List<FieldError> errors) {
+        int given = (input.url() != null ? 1 : 0) + (input.base64() != null ? 1 : 0) + (input.s3Key() != null ? 1 : 0);
+        if (given != 1) {
+            errors.add(new FieldError(field, "give exactly one of url, base64 or s3Key"));
+            return null;
+        }
+        if (input.s3Key() != null) {
+            S3Location location = new S3Location(settings.bucket(), input.s3Key());
+            List<FieldError> problems = images.checkObject(field, location);
+            errors.addAll(problems);
+            return problems.isEmpty() ? new Prepared(location, null, null) : null;
+        }
+        byte[] bytes = input.base64() != null ? decode(field, input.base64(), errors) : download(field, input.url(), errors);
+        if (bytes == null) {
+            return null;
+        }
+        List<FieldError> problems = images.checkBytes(field, bytes);
+        errors.addAll(problems);
+        if (!problems.isEmpty()) {
+            return null;
+        }
+        boolean png = bytes.length > 0 && (bytes[0] & 0xff) == 0x89;
+        String name = field.toLowerCase(Locale.ROOT) + (png ? ".png" : ".jpg");
+        return new Prepared(new S3Location(settings.bucket(), settings.apiInputPrefix() + jobId + "/" + name), bytes,
+                png ? "image/png" : "image/jpeg");
+    }
+
+    private static byte[] decode(String field, String base64, List<FieldError> errors) {
+        String data = base64.strip();
+        if (data.startsWith("data:")) {
+            int comma = data.indexOf(',');
+            data = comma < 0 ? "" : data.substring(comma + 1);
+        }
+        if ((long) data.length() * 3 / 4 > MAX_IMAGE_BYTES + 2) {
+            errors.add(new FieldError(field, "image is larger than 10 MB (10485760 bytes)"));
+            return null;
+        }
+        try {
+            return Base64.getDecoder().decode(WHITESPACE.matcher(data).replaceAll(""));
+        } catch (IllegalArgumentException e) {
+            errors.add(new FieldError(field, "base64 is not valid: " + e.getMessage()));
+            return null;
+        }
+    }
+
+    private byte[] download(String field, String url, List<FieldError> errors) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            errors.add(new FieldError(field, "url is not a valid URL: " + e.getMessage()));
+            return null;
+        }
+        try {
+            return downloader.download(uri, MAX_IMAGE_BYTES);
+        } catch (ImageDownloadException | MediaTooLargeException e) {
+            errors.add(new FieldError(field, e.getMessage()));
+            return null;
+        }
+    }
+}

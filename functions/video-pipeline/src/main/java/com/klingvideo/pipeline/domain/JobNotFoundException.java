@@ -1,0 +1,8 @@
+package com.klingvideo.pipeline.domain;
+
+/** No job with this id. */
+public class JobNotFoundException extends RuntimeException {
+    public JobNotFoundException(String jobId) {
+        super("no job " + jobId);
+    }
+}

@@ -1,0 +1,178 @@
+package com.klingvideo.pipeline.domain;
+
+import com.klingvideo.pipeline.log.JsonLog;
+import com.klingvideo.pipeline.model.Failure;
+import com.klingvideo.pipeline.model.Job;
+import com.klingvideo.pipeline.model.JobStatus;
+import com.klingvideo.pipeline.model.S3Location;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * Sends a QUEUED job to Kling: once on admission, then again from the poll loop while Kling is busy.
+ *
+ * <p>Never creates a task twice: the attempt is recorded ({@code submitUnconfirmed}) before the request
+ * leaves, and an attempt whose outcome is unknown (timeout, server error) is followed by a lookup by
+ * external_task_id (= jobId) before anything is sent again. A gateway cannot look tasks up, so there
+ * an unknown outcome fails the job rather than risk paying twice.
+ */
+public final class JobSubmitter {
+    /** Largest image sent inline as base64; Kling's own limit. */
+    static final int MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+    private static final JsonLog LOG = JsonLog.of(JobSubmitter.class);
+
+    private final JobStore store;
+    private final VideoGenerator kling;
+    private final MediaStore media;
+    private final SubmitRetryPolicy retryPolicy;
+    private final PollPolicy pollPolicy;
+    private final PipelineSettings settings;
+    private final Clock clock;
+
+    public JobSubmitter(JobStore store, VideoGenerator kling, MediaStore media, SubmitRetryPolicy retryPolicy,
+            PollPolicy pollPolicy, PipelineSettings settings, Clock clock) {
+        this.store = store;
+        this.kling = kling;
+        this.media = media;
+        this.retryPolicy = retryPolicy;
+        this.pollPolicy = pollPolicy;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /**
+     * The job after one submission attempt, and how long to wait before the next step.
+     *
+     * @param waitSeconds before the first status check (SUBMITTED), before the next attempt (QUEUED); 0 when final
+     */
+    public record Outcome(Job job, long waitSeconds) {
+    }
+
+    /** Tries to get Kling to accept a QUEUED job. */
+    public Outcome submit(Job job) {
+        if (job.status() != JobStatus.QUEUED) {
+            throw new IllegalStateException("job " + job.jobId() + " is " + job.status() + ", not QUEUED");
+        }
+        Instant now = clock.instant();
+        Duration remaining = retryPolicy.deadline().minus(Duration.between(job.createdAt(), now));
+        if (remaining.isNegative() || remaining.isZero()) {
+            String last = job.lastError() == null ? "" : "; last error: " + job.lastError();
+            return fail(job, new Failure("SUBMIT_DEADLINE", "Kling did not accept the job within "
+                    + retryPolicy.deadline().toMinutes() + " minutes" + last));
+        }
+        try {
+            if (job.submitUnconfirmed()) {
+                if (!kling.supportsExternalLookup()) {
+                    return fail(job, new Failure("SUBMIT_UNVERIFIABLE", "an earlier request to the Kling gateway "
+                            + "ended without an answer and the gateway cannot look tasks up by external_task_id;"
+                            + " not resubmitted so the task is not paid twice. Check the gateway's task list for "
+                            + job.jobId()));
+                }
+                Optional<KlingTask> existing = kling.findByExternalId(job.jobId());
+                if (existing.isPresent()) {
+                    LOG.info("job.submit.recovered", "jobId", job.jobId(), "klingTaskId", existing.get().taskId());
+                    return accepted(job, existing.get());
+                }
+            }
+            VideoRequest request = request(job);
+            Job attempting = store.update(job.toBuilder()
+                    .submitAttempts(job.submitAttempts() + 1)
+                    .submitUnconfirmed(true)
+                    .updatedAt(now)
+                    .build());
+            return created(attempting, request);
+        } catch (MediaNotFoundException | MediaTooLargeException e) {
+            return fail(job, new Failure("INVALID_INPUT", e.getMessage()));
+        } catch (KlingRetryableException e) {
+            return requeue(job, e, job.submitUnconfirmed() || e.ambiguous(), remaining);
+        }
+    }
+
+    private Outcome created(Job attempting, VideoRequest request) {
+        Instant now = clock.instant();
+        Duration remaining = retryPolicy.deadline().minus(Duration.between(attempting.createdAt(), now));
+        try {
+            return accepted(attempting, kling.create(request));
+        } catch (KlingRetryableException e) {
+            return requeue(attempting, e, e.ambiguous(), remaining);
+        } catch (KlingAccountException e) {
+            LOG.error("job.submit.account_problem", "alert", "KLING_ACCOUNT", "jobId", attempting.jobId(),
+                    "klingCode", e.code(), "message", e.getMessage());
+            return fail(confirmed(attempting), new Failure("KLING_ACCOUNT_" + e.code(), e.getMessage()));
+        } catch (KlingRejectedException e) {
+            return fail(confirmed(attempting), new Failure("KLING_" + e.code(), e.getMessage()));
+        }
+    }
+
+    private VideoRequest request(Job job) {
+        String tail = job.imageTail() == null ? null : imageReference(job, job.imageTail());
+        return new VideoRequest(job.jobId(), imageReference(job, job.image()), tail, job.parameters());
+    }
+
+    private String imageReference(Job job, S3Location location) {
+        if (settings.imageTransport() == ImageTransport.URL) {
+            return media.presignGet(location, settings.presignTtl()).toString();
+        }
+        try (InputStream in = media.open(location)) {
+            byte[] bytes = in.readNBytes(MAX_IMAGE_BYTES + 1);
+            if (bytes.length > MAX_IMAGE_BYTES) {
+                throw new MediaTooLargeException(location.toString(), MAX_IMAGE_BYTES);
+            }
+            return Base64.getEncoder().encodeToString(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + location + " for job " + job.jobId(), e);
+        }
+    }
+
+    private Outcome accepted(Job job, KlingTask task) {
+        Instant now = clock.instant();
+        Job submitted = store.update(job.toBuilder()
+                .status(JobStatus.SUBMITTED)
+                .klingTaskId(task.taskId())
+                .klingStatus(task.rawStatus())
+                .submittedAt(now)
+                .submitUnconfirmed(false)
+                .lastError(null)
+                .updatedAt(now)
+                .build());
+        LOG.info("job.submitted", "jobId", job.jobId(), "klingTaskId", task.taskId(),
+                "attempts", submitted.submitAttempts());
+        return new Outcome(submitted, pollPolicy.firstWaitSeconds(job.parameters()));
+    }
+
+    private Outcome requeue(Job job, KlingRetryableException e, boolean unconfirmed, Duration remaining) {
+        Instant now = clock.instant();
+        String error = "Kling " + e.code() + ": " + e.getMessage();
+        Job queued = store.update(job.toBuilder()
+                .submitUnconfirmed(unconfirmed)
+                .lastError(error)
+                .updatedAt(now)
+                .build());
+        long wait = retryPolicy.delaySeconds(Math.max(1, queued.submitAttempts()), remaining);
+        LOG.warn("job.submit.deferred", "jobId", job.jobId(), "klingCode", e.code(), "waitSeconds", wait,
+                "attempts", queued.submitAttempts(), "unconfirmed", unconfirmed);
+        return new Outcome(queued, wait);
+    }
+
+    private static Job confirmed(Job job) {
+        return job.toBuilder().submitUnconfirmed(false).build();
+    }
+
+    private Outcome fail(Job job, Failure failure) {
+        Instant now = clock.instant();
+        Job failed = store.update(job.toBuilder()
+                .status(JobStatus.FAILED)
+                .failure(failure)
+                .completedAt(now)
+                .updatedAt(now)
+                .build());
+        LOG.warn("job.failed", "jobId", job.jobId(), "code", failure.code(), "reason", failure.reason());
+        return new Outcome(failed, 0);
+    }
+}

@@ -1,0 +1,34 @@
+package com.klingvideo.pipeline.domain;
+
+import com.klingvideo.pipeline.model.ParameterOverrides;
+import java.time.Duration;
+
+/**
+ * Deployment settings the domain needs (from the template's Parameters, through the environment).
+ *
+ * @param bucket          the media bucket: inputs, API uploads and outputs
+ * @param inputPrefix     where uploads start jobs, for example {@code inputs/}
+ * @param outputPrefix    where finished videos go, for example {@code outputs/}
+ * @param apiInputPrefix  where images sent to the API are kept; outside the input prefix so they start nothing
+ * @param defaults        the template's default parameters, the bottom layer
+ * @param presignTtl      lifetime of the image URL given to Kling
+ * @param videoUrlTtl     lifetime of the video URL given to API callers
+ * @param resumeWait      wait before the first check of a job found half-started by a repeated event;
+ *                        longer than a Kling request can take, so an attempt still in flight has ended
+ */
+public record PipelineSettings(
+        String bucket,
+        String inputPrefix,
+        String outputPrefix,
+        String apiInputPrefix,
+        ParameterOverrides defaults,
+        ImageTransport imageTransport,
+        Duration presignTtl,
+        Duration videoUrlTtl,
+        Duration resumeWait) {
+
+    /** Where the finished video of a job is stored. */
+    public String outputKey(String jobId) {
+        return outputPrefix + jobId + ".mp4";
+    }
+}

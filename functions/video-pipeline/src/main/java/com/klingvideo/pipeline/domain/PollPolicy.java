@@ -1,0 +1,85 @@
+package com.klingvideo.pipeline.domain;
+
+import com.klingvideo.pipeline.model.GenerationParameters;
+import java.time.Duration;
+import java.util.OptionalLong;
+
+/**
+ * When to look at a Kling task again, and when to stop looking.
+ *
+ * <p>The first check comes when a video of this kind is usually ready (reported figures: a 5 s video in
+ * 30-90 s, a 10 s one in 45-120 s, pro slower), so most jobs need one or two checks. Later checks back
+ * off by half again each time, between {@code minInterval} and {@code maxInterval}. The job gives up
+ * once {@code maxTotal} has passed since Kling accepted it; the last wait is cut so that the final check
+ * lands on that limit rather than past it.
+ */
+public final class PollPolicy {
+    private final Duration minInterval;
+    private final Duration maxInterval;
+    private final Duration maxTotal;
+    private final Duration firstWaitOverride;
+
+    /**
+     * @param firstWaitOverride fixed first wait, or null to derive it from model, mode and duration
+     */
+    public PollPolicy(Duration minInterval, Duration maxInterval, Duration maxTotal, Duration firstWaitOverride) {
+        if (minInterval.isNegative() || minInterval.isZero() || maxInterval.compareTo(minInterval) < 0) {
+            throw new IllegalArgumentException("poll intervals must satisfy 0 < min <= max");
+        }
+        if (maxTotal.compareTo(minInterval) < 0) {
+            throw new IllegalArgumentException("the poll limit must be at least the minimum interval");
+        }
+        this.minInterval = minInterval;
+        this.maxInterval = maxInterval;
+        this.maxTotal = maxTotal;
+        this.firstWaitOverride = firstWaitOverride;
+    }
+
+    /** Defaults for production: checks every 10 s to 60 s, give up after 60 minutes. */
+    public static PollPolicy standard() {
+        return new PollPolicy(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofMinutes(60), null);
+    }
+
+    public Duration maxTotal() {
+        return maxTotal;
+    }
+
+    /** The wait before the first status check of a task Kling just accepted. */
+    public long firstWaitSeconds(GenerationParameters parameters) {
+        if (firstWaitOverride != null) {
+            return firstWaitOverride.toSeconds();
+        }
+        return expectedGenerationTime(parameters).toSeconds();
+    }
+
+    /** Typical time for Kling to finish such a video; the first check is scheduled then. */
+    static Duration expectedGenerationTime(GenerationParameters parameters) {
+        long seconds = "10".equals(parameters.duration()) ? 90 : 60;
+        if ("pro".equals(parameters.mode())) {
+            seconds = seconds * 3 / 2;
+        }
+        String model = parameters.model() == null ? "" : parameters.model();
+        if (model.contains("turbo")) {
+            seconds = seconds * 2 / 3;
+        }
+        return Duration.ofSeconds(seconds);
+    }
+
+    /**
+     * The wait after a check that found the task still running.
+     *
+     * @param checksSoFar checks made, including the one that just happened (1 after the first)
+     * @param elapsed     time since Kling accepted the task
+     * @return seconds to wait, or empty when the limit is reached and the job should give up
+     */
+    public OptionalLong nextWaitSeconds(int checksSoFar, Duration elapsed) {
+        Duration remaining = maxTotal.minus(elapsed);
+        if (remaining.isNegative() || remaining.isZero()) {
+            return OptionalLong.empty();
+        }
+        double grown = minInterval.toMillis() * Math.pow(1.5, Math.max(0, checksSoFar - 1));
+        long wait = (long) Math.min(grown, maxInterval.toMillis());
+        wait = Math.min(wait, remaining.toMillis());
+        return OptionalLong.of(Math.max(1, (wait + 999) / 1000));
+    }
+}

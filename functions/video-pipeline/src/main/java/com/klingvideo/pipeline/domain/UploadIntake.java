@@ -1,0 +1,213 @@
+package com.klingvideo.pipeline.domain;
+
+import com.klingvideo.pipeline.log.JsonLog;
+import com.klingvideo.pipeline.model.Failure;
+import com.klingvideo.pipeline.model.GenerationParameters;
+import com.klingvideo.pipeline.model.Job;
+import com.klingvideo.pipeline.model.JobOrigin;
+import com.klingvideo.pipeline.model.JobStatus;
+import com.klingvideo.pipeline.model.ParameterOverrides;
+import com.klingvideo.pipeline.model.S3Location;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Turns objects created under the input prefix into jobs.
+ *
+ * <p>An image ({@code .jpg}, {@code .jpeg}, {@code .png}, any case) becomes one job per stored version.
+ * Its parameters are, from bottom to top: the template defaults, the object's metadata, and the JSON
+ * sidecar with the same base name ({@code inputs/cat.jpg} → {@code inputs/cat.json}).
+ *
+ * <p>The sidecar rule: <b>the sidecar is read when the image's job is admitted</b>, so upload the sidecar
+ * first. A sidecar that arrives after its image's job was admitted is not applied (the job may already be
+ * with Kling, and a second job would be charged twice); the job gets a note saying so, and uploading the
+ * image again makes a new job that uses it. A sidecar whose image is not there yet waits for it.
+ */
+public final class UploadIntake {
+    static final int MAX_SIDECAR_BYTES = 64 * 1024;
+    private static final List<String> IMAGE_SUFFIXES = List.of(".jpg", ".jpeg", ".png");
+    private static final JsonLog LOG = JsonLog.of(UploadIntake.class);
+
+    private final JobStore store;
+    private final MediaStore media;
+    private final ImageValidation images;
+    private final JobLauncher launcher;
+    private final PipelineSettings settings;
+    private final Clock clock;
+
+    public UploadIntake(JobStore store, MediaStore media, ImageValidation images, JobLauncher launcher,
+            PipelineSettings settings, Clock clock) {
+        this.store = store;
+        this.media = media;
+        this.images = images;
+        this.launcher = launcher;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** What became of one created object. */
+    public enum Result {
+        ADMITTED,
+        REJECTED,
+        DUPLICATE,
+        SIDECAR_WAITING,
+        SIDECAR_LATE,
+        IGNORED
+    }
+
+    /**
+     * Handles one ObjectCreated notification.
+     *
+     * @param key       the decoded object key
+     * @param versionId the version id from the event, or null
+     * @param eTag      the ETag from the event
+     */
+    public Result onObjectCreated(String bucket, String key, String versionId, String eTag) {
+        if (!key.startsWith(settings.inputPrefix())) {
+            LOG.warn("upload.ignored", "bucket", bucket, "key", key, "reason", "outside the input prefix");
+            return Result.IGNORED;
+        }
+        String lower = key.toLowerCase(Locale.ROOT);
+        if (IMAGE_SUFFIXES.stream().anyMatch(lower::endsWith)) {
+            return onImage(bucket, key, versionId, eTag);
+        }
+        if (lower.endsWith(".json")) {
+            return onSidecar(new S3Location(bucket, key));
+        }
+        LOG.warn("upload.ignored", "bucket", bucket, "key", key, "reason", "not a .jpg, .jpeg, .png or .json file");
+        return Result.IGNORED;
+    }
+
+    private Result onImage(String bucket, String key, String versionId, String eTag) {
+        S3Location image = new S3Location(bucket, key);
+        String jobId = JobIds.forObject(bucket, key, versionId, eTag);
+        Optional<Job> existing = store.find(jobId);
+        if (existing.isPresent()) {
+            LOG.info("upload.duplicate", "jobId", jobId, "bucket", bucket, "key", key);
+            launcher.resume(existing.get());
+            return Result.DUPLICATE;
+        }
+        Instant now = clock.instant();
+        Job.Builder job = Job.builder()
+                .jobId(jobId)
+                .origin(JobOrigin.UPLOAD)
+                .image(image)
+                .createdAt(now)
+                .updatedAt(now)
+                .version(1);
+
+        List<FieldError> errors = new ArrayList<>();
+        List<String> sources = new ArrayList<>(List.of("defaults"));
+        ParameterOverrides resolved = settings.defaults();
+
+        Optional<ObjectInfo> info = media.describe(image);
+        if (info.isEmpty()) {
+            errors.add(new FieldError("image", image + " was deleted before it could be processed"));
+        } else {
+            ParameterOverrides metadata = ParameterSources.fromMetadata(info.get().metadata());
+            if (!metadata.isEmpty()) {
+                resolved = resolved.overlay(metadata);
+                sources.add("metadata");
+            }
+        }
+        S3Location sidecar = sidecarOf(image);
+        try {
+            Optional<ObjectInfo> sidecarInfo = media.describe(sidecar);
+            if (sidecarInfo.isPresent()) {
+                Optional<byte[]> json = media.readIfExists(sidecar, MAX_SIDECAR_BYTES);
+                if (json.isPresent()) {
+                    resolved = resolved.overlay(ParameterSources.fromSidecar(json.get()));
+                    sources.add(sidecarSource(sidecarInfo.get()));
+                }
+            }
+        } catch (InvalidSidecarException | MediaTooLargeException e) {
+            errors.add(new FieldError("sidecar", sidecar + ": " + e.getMessage()));
+        }
+
+        ValidationResult<GenerationParameters> parameters = ParameterValidator.validate(resolved);
+        errors.addAll(parameters.errors());
+        if (info.isPresent()) {
+            errors.addAll(images.checkObject("image", info.get()));
+        }
+        if (resolved.imageTailKey() != null && !resolved.imageTailKey().isBlank()) {
+            S3Location tail = new S3Location(bucket, resolved.imageTailKey());
+            job.imageTail(tail);
+            errors.addAll(images.checkObject("imageTail", tail));
+        }
+        job.parameterSources(sources);
+        if (parameters.isValid()) {
+            job.parameters(parameters.value());
+        }
+
+        if (!errors.isEmpty()) {
+            Failure failure = new Failure("INVALID_INPUT", FieldError.describe(errors));
+            Instant failedAt = clock.instant();
+            JobLauncher.Launch launch = launcher.launch(job.status(JobStatus.FAILED).failure(failure)
+                    .completedAt(failedAt).build());
+            LOG.warn("upload.rejected", "jobId", jobId, "bucket", bucket, "key", key, "reason", failure.reason());
+            return launch.created() ? Result.REJECTED : Result.DUPLICATE;
+        }
+        JobLauncher.Launch launch = launcher.launch(job.status(JobStatus.QUEUED).build());
+        return launch.created() ? Result.ADMITTED : Result.DUPLICATE;
+    }
+
+    /**
+     * A sidecar arrived: if its image already has a job that did not read this sidecar, say so on the job.
+     * Nothing else happens: the image's own event reads the sidecar when it is admitted.
+     */
+    private Result onSidecar(S3Location sidecar) {
+        Optional<ObjectInfo> sidecarInfo = media.describe(sidecar);
+        if (sidecarInfo.isEmpty()) {
+            return Result.IGNORED;
+        }
+        String base = sidecar.key().substring(0, sidecar.key().length() - ".json".length());
+        boolean imageFound = false;
+        for (String suffix : List.of(".jpg", ".jpeg", ".png", ".JPG", ".JPEG", ".PNG")) {
+            Optional<ObjectInfo> image = media.describe(new S3Location(sidecar.bucket(), base + suffix));
+            if (image.isEmpty()) {
+                continue;
+            }
+            imageFound = true;
+            ObjectInfo img = image.get();
+            String jobId = JobIds.forObject(img.location().bucket(), img.location().key(), img.versionId(), img.eTag());
+            Optional<Job> job = store.find(jobId);
+            String source = sidecarSource(sidecarInfo.get());
+            if (job.isPresent()) {
+                if (job.get().parameterSources().contains(source)) {
+                    return Result.DUPLICATE;
+                }
+                noteLateSidecar(job.get(), sidecar, source);
+                return Result.SIDECAR_LATE;
+            }
+        }
+        LOG.info("upload.sidecar", "bucket", sidecar.bucket(), "key", sidecar.key(), "imageFound", imageFound);
+        return Result.SIDECAR_WAITING;
+    }
+
+    private void noteLateSidecar(Job job, S3Location sidecar, String source) {
+        String note = "sidecar " + sidecar.key() + " (" + source + ") arrived after this job was admitted and was"
+                + " not applied; upload the image again to make a job that uses it";
+        if (job.notes().contains(note)) {
+            return;
+        }
+        List<String> notes = new ArrayList<>(job.notes());
+        notes.add(note);
+        store.update(job.toBuilder().notes(notes).updatedAt(clock.instant()).build());
+        LOG.warn("upload.sidecar_late", "jobId", job.jobId(), "bucket", sidecar.bucket(), "key", sidecar.key());
+    }
+
+    private static S3Location sidecarOf(S3Location image) {
+        String key = image.key();
+        int dot = key.lastIndexOf('.');
+        return new S3Location(image.bucket(), key.substring(0, dot) + ".json");
+    }
+
+    private static String sidecarSource(ObjectInfo sidecar) {
+        String identity = sidecar.versionId() != null ? sidecar.versionId() : String.valueOf(sidecar.eTag()).replace("\"", "");
+        return "sidecar@" + identity;
+    }
+}

@@ -1,0 +1,217 @@
+package com.klingvideo.pipeline.entrypoints;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.klingvideo.pipeline.config.Components;
+import com.klingvideo.pipeline.domain.ApiJobRequest;
+import com.klingvideo.pipeline.domain.ApiJobs;
+import com.klingvideo.pipeline.domain.FieldError;
+import com.klingvideo.pipeline.domain.InvalidJobRequestException;
+import com.klingvideo.pipeline.domain.JobLauncher;
+import com.klingvideo.pipeline.log.JsonLog;
+import com.klingvideo.pipeline.model.JobPage;
+import com.klingvideo.pipeline.model.JobStatus;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * JobsApiFunction: {@code POST /jobs}, {@code GET /jobs/{jobId}}, {@code GET /jobs} behind API Gateway
+ * (REST API, proxy integration, API key required). Errors always have the shape
+ * {@code {"error": {"code", "message", "fields": [{"field", "message"}]}}}, mapped here and nowhere else.
+ */
+public class JobsApiHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+    /** Lambda's synchronous payload limit is 6 MB; refuse clearly before it does. */
+    static final int MAX_BODY_BYTES = 6 * 1000 * 1000 - 100_000;
+    static final int DEFAULT_LIMIT = 20;
+    static final int MAX_LIMIT = 100;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonLog LOG = JsonLog.of(JobsApiHandler.class);
+
+    private final ApiJobs jobs;
+
+    public JobsApiHandler() {
+        this(Components.fromEnvironment().apiJobs());
+    }
+
+    public JobsApiHandler(ApiJobs jobs) {
+        this.jobs = jobs;
+    }
+
+    @Override
+    public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent request, Context context) {
+        String requestId = context == null ? null : context.getAwsRequestId();
+        try {
+            return route(request);
+        } catch (InvalidJobRequestException e) {
+            return error(400, "INVALID_REQUEST", "the request is not valid", e.errors());
+        } catch (BadRequest e) {
+            return error(e.status, e.code, e.getMessage(), List.of());
+        } catch (IllegalArgumentException e) {
+            return error(400, "INVALID_REQUEST", e.getMessage(), List.of());
+        } catch (RuntimeException e) {
+            LOG.error("api.failed", "requestId", requestId, "error", e.getClass().getName(), "message", e.getMessage());
+            return error(500, "INTERNAL_ERROR", "the request could not be completed; retry with the same "
+                    + "idempotencyKey to be safe (request id " + requestId + ")", List.of());
+        }
+    }
+
+    private APIGatewayProxyResponseEvent route(APIGatewayProxyRequestEvent request) {
+        String method = request.getHttpMethod() == null ? "" : request.getHttpMethod().toUpperCase(Locale.ROOT);
+        String resource = request.getResource() == null ? "" : request.getResource();
+        return switch (method + " " + resource) {
+            case "POST /jobs" -> create(request);
+            case "GET /jobs/{jobId}" -> get(pathParameter(request, "jobId"));
+            case "GET /jobs" -> list(request.getQueryStringParameters());
+            default -> throw new BadRequest(404, "NOT_FOUND", "no route for " + method + " " + request.getPath());
+        };
+    }
+
+    private APIGatewayProxyResponseEvent create(APIGatewayProxyRequestEvent request) {
+        String body = body(request);
+        ApiJobRequest parsed = CreateJobRequestParser.parse(JSON, body, header(request, "Idempotency-Key"));
+        JobLauncher.Launch launch = jobs.create(parsed, caller(request));
+        ObjectNode job = JobJson.of(JSON, launch.job(), null);
+        return respond(launch.created() ? 202 : 200, job)
+                .withHeaders(Map.of("Content-Type", "application/json", "Location", "/jobs/" + launch.job().jobId()));
+    }
+
+    private APIGatewayProxyResponseEvent get(String jobId) {
+        Optional<ApiJobs.JobView> view = jobs.get(jobId);
+        if (view.isEmpty()) {
+            throw new BadRequest(404, "JOB_NOT_FOUND", "no job " + jobId);
+        }
+        return respond(200, JobJson.of(JSON, view.get()));
+    }
+
+    private APIGatewayProxyResponseEvent list(Map<String, String> query) {
+        Map<String, String> params = query == null ? Map.of() : query;
+        JobStatus status = null;
+        String statusText = params.get("status");
+        if (statusText != null && !statusText.isBlank()) {
+            try {
+                status = JobStatus.valueOf(statusText.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new BadRequest(400, "INVALID_REQUEST", "status must be one of " + List.of(JobStatus.values()));
+            }
+        }
+        int limit = DEFAULT_LIMIT;
+        String limitText = params.get("limit");
+        if (limitText != null && !limitText.isBlank()) {
+            try {
+                limit = Integer.parseInt(limitText.trim());
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > MAX_LIMIT) {
+                throw new BadRequest(400, "INVALID_REQUEST", "limit must be a whole number from 1 to " + MAX_LIMIT);
+            }
+        }
+        JobPage page = jobs.list(status, limit, params.get("nextToken"));
+        ObjectNode out = JSON.createObjectNode();
+        ArrayNode items = out.putArray("jobs");
+        page.jobs().forEach(job -> items.add(JobJson.of(JSON, job, null)));
+        if (page.nextToken() != null) {
+            out.put("nextToken", page.nextToken());
+        }
+        return respond(200, out);
+    }
+
+    private static String body(APIGatewayProxyRequestEvent request) {
+        String body = request.getBody();
+        if (body == null) {
+            return null;
+        }
+        if (body.length() > MAX_BODY_BYTES) {
+            throw new BadRequest(413, "PAYLOAD_TOO_LARGE", "the body is larger than " + MAX_BODY_BYTES
+                    + " bytes; put large images in the bucket and pass image.s3Key, or pass image.url");
+        }
+        if (Boolean.TRUE.equals(request.getIsBase64Encoded())) {
+            try {
+                return new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new BadRequest(400, "INVALID_REQUEST", "the body is marked base64 but is not");
+            }
+        }
+        return body;
+    }
+
+    /**
+     * Who is calling, to scope idempotency keys: API Gateway puts the API key used into the request
+     * context (requests without a valid key never reach the function). Only ever hashed into a job id,
+     * never logged or stored.
+     */
+    private static String caller(APIGatewayProxyRequestEvent request) {
+        if (request.getRequestContext() != null && request.getRequestContext().getIdentity() != null) {
+            String key = request.getRequestContext().getIdentity().getApiKey();
+            if (key != null && !key.isBlank()) {
+                return key;
+            }
+        }
+        return "default";
+    }
+
+    private static String header(APIGatewayProxyRequestEvent request, String name) {
+        if (request.getHeaders() == null) {
+            return null;
+        }
+        return request.getHeaders().entrySet().stream()
+                .filter(e -> e.getKey().equalsIgnoreCase(name))
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElse(null);
+    }
+
+    private static String pathParameter(APIGatewayProxyRequestEvent request, String name) {
+        Map<String, String> path = request.getPathParameters();
+        String value = path == null ? null : path.get(name);
+        if (value == null || value.isBlank()) {
+            throw new BadRequest(400, "INVALID_REQUEST", name + " is missing from the path");
+        }
+        return value;
+    }
+
+    private static APIGatewayProxyResponseEvent respond(int status, Object body) {
+        try {
+            return new APIGatewayProxyResponseEvent()
+                    .withStatusCode(status)
+                    .withHeaders(Map.of("Content-Type", "application/json"))
+                    .withBody(JSON.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("response not serialisable", e);
+        }
+    }
+
+    private static APIGatewayProxyResponseEvent error(int status, String code, String message, List<FieldError> fields) {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode error = root.putObject("error");
+        error.put("code", code);
+        error.put("message", message);
+        ArrayNode list = error.putArray("fields");
+        for (FieldError field : fields) {
+            list.addObject().put("field", field.field()).put("message", field.message());
+        }
+        return respond(status, root);
+    }
+
+    /** A request answered with a 4xx before reaching the domain. */
+    private static final class BadRequest extends RuntimeException {
+        private final int status;
+        private final String code;
+
+        BadRequest(int status, String code, String message) {
+            super(message);
+            this.status = status;
+            this.code = code;
+        }
+    }
+}

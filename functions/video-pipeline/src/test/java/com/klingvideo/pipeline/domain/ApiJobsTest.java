@@ -1,0 +1,115 @@
+package com.klingvideo.pipeline.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.klingvideo.pipeline.fakes.FakeVideoGenerator;
+import com.klingvideo.pipeline.fakes.PipelineFixture;
+import com.klingvideo.pipeline.fakes.TestImages;
+import com.klingvideo.pipeline.model.JobStatus;
+import com.klingvideo.pipeline.model.ParameterOverrides;
+import com.klingvideo.pipeline.model.S3Location;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ApiJobsTest {
+    private final PipelineFixture f = new PipelineFixture();
+
+    private static ParameterOverrides prompt(String prompt) {
+        return new ParameterOverrides(null, null, null, prompt, null, null, null, null);
+    }
+
+    private static ImageInput base64(byte[] image) {
+        return new ImageInput(null, Base64.getEncoder().encodeToString(image), null);
+    }
+
+    @Test
+    void create_should_keepImageAndSubmit_when_base64Given() {
+        byte[] image = TestImages.png(800, 600);
+        JobLauncher.Launch launch = f.api.create(new ApiJobRequest(base64(image), null, prompt("A red kettle"), null), "key-1");
+        assertThat(launch.created()).isTrue();
+        assertThat(launch.job().status()).isEqualTo(JobStatus.SUBMITTED);
+        S3Location kept = launch.job().image();
+        assertThat(kept.key()).isEqualTo("api-inputs/" + launch.job().jobId() + "/image.png");
+        assertThat(f.media.object(kept)).get().extracting(o -> o.content()).isEqualTo(image);
+        assertThat(launch.job().parameters().prompt()).isEqualTo("A red kettle");
+        assertThat(f.workflow.executions()).containsKey(launch.job().jobId());
+    }
+
+    @Test
+    void create_should_returnOriginal_when_idempotencyKeyRepeated() {
+        ApiJobRequest request = new ApiJobRequest(base64(TestImages.jpeg(640, 480)), null, prompt("p"), "order-42");
+        JobLauncher.Launch first = f.api.create(request, "key-1");
+        JobLauncher.Launch second = f.api.create(request, "key-1");
+        assertThat(second.created()).isFalse();
+        assertThat(second.job().jobId()).isEqualTo(first.job().jobId());
+        assertThat(f.kling.creates()).hasSize(1);
+        // another caller with the same key gets its own job
+        assertThat(f.api.create(request, "key-2").job().jobId()).isNotEqualTo(first.job().jobId());
+    }
+
+    @Test
+    void create_should_listEveryFieldError_when_requestInvalid() {
+        ApiJobRequest request = new ApiJobRequest(base64(TestImages.jpeg(100, 100)), new ImageInput(null, null, null),
+                new ParameterOverrides("kling-v9", "turbo", "7", null, null, "1.5", "4:3", null), null);
+        assertThatThrownBy(() -> f.api.create(request, "key-1"))
+                .isInstanceOfSatisfying(InvalidJobRequestException.class, e -> assertThat(e.errors())
+                        .extracting(FieldError::field)
+                        .contains("model", "mode", "duration", "cfgScale", "aspectRatio", "image", "imageTail"));
+        assertThat(f.store.all()).isEmpty();
+        assertThat(f.kling.creates()).isEmpty();
+    }
+
+    @Test
+    void create_should_useBucketObject_when_s3KeyGiven() {
+        S3Location image = new S3Location(PipelineFixture.BUCKET, "library/kettle.jpg");
+        f.media.putObject(image, TestImages.jpeg(640, 480), Map.of());
+        JobLauncher.Launch launch = f.api.create(new ApiJobRequest(new ImageInput(null, null, "library/kettle.jpg"), null,
+                prompt("p"), null), "key-1");
+        assertThat(launch.job().image()).isEqualTo(image);
+    }
+
+    @Test
+    void create_should_reject_when_s3KeyMissing() {
+        assertThatThrownBy(() -> f.api.create(new ApiJobRequest(new ImageInput(null, null, "nope.jpg"), null, prompt("p"),
+                null), "key-1"))
+                .isInstanceOf(InvalidJobRequestException.class).hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void create_should_downloadAndKeep_when_urlGiven() {
+        f.downloads.put("https://shop.example/kettle.jpg", TestImages.jpeg(640, 480));
+        JobLauncher.Launch launch = f.api.create(new ApiJobRequest(new ImageInput("https://shop.example/kettle.jpg",
+                null, null), null, prompt("p"), null), "key-1");
+        assertThat(launch.job().image().key()).endsWith("/image.jpg");
+    }
+
+    @Test
+    void create_should_reject_when_urlUnreachable() {
+        assertThatThrownBy(() -> f.api.create(new ApiJobRequest(new ImageInput("https://shop.example/none.jpg", null,
+                null), null, prompt("p"), null), "key-1"))
+                .isInstanceOf(InvalidJobRequestException.class).hasMessageContaining("404");
+    }
+
+    @Test
+    void create_should_reject_when_base64Invalid() {
+        assertThatThrownBy(() -> f.api.create(new ApiJobRequest(new ImageInput(null, "***", null), null, prompt("p"),
+                null), "key-1"))
+                .isInstanceOf(InvalidJobRequestException.class).hasMessageContaining("base64");
+    }
+
+    @Test
+    void get_should_includeFreshVideoUrl_when_succeeded() {
+        JobLauncher.Launch launch = f.api.create(new ApiJobRequest(base64(TestImages.jpeg(640, 480)), null, prompt("p"),
+                null), "key-1");
+        f.media.putRemote("https://cdn.example/v.mp4", new byte[] {1, 2, 3});
+        f.kling.answerQuery(FakeVideoGenerator.succeeded("task-1", "https://cdn.example/v.mp4"));
+        f.checker.check(launch.job().jobId());
+        ApiJobs.JobView view = f.api.get(launch.job().jobId()).orElseThrow();
+        assertThat(view.job().status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(view.videoUrl()).hasToString("https://media-bucket.s3.example/outputs/" + launch.job().jobId()
+                + ".mp4?X-Amz-Expires=3600&X-Amz-Signature=test");
+        assertThat(f.api.get("missing")).isEmpty();
+    }
+}

@@ -1,0 +1,196 @@
+package com.klingvideo.pipeline.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.klingvideo.pipeline.fakes.FakeVideoGenerator;
+import com.klingvideo.pipeline.fakes.PipelineFixture;
+import com.klingvideo.pipeline.fakes.TestImages;
+import com.klingvideo.pipeline.model.GenerationParameters;
+import com.klingvideo.pipeline.model.Job;
+import com.klingvideo.pipeline.model.JobOrigin;
+import com.klingvideo.pipeline.model.JobStatus;
+import com.klingvideo.pipeline.model.S3Location;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JobSubmitterTest {
+    private static final S3Location IMAGE = new S3Location(PipelineFixture.BUCKET, "inputs/cat.jpg");
+
+    private static Job queued(PipelineFixture f) {
+        f.media.putObject(IMAGE, TestImages.jpeg(640, 480), Map.of());
+        Job job = Job.builder()
+                .jobId("u-job1")
+                .status(JobStatus.QUEUED)
+                .origin(JobOrigin.UPLOAD)
+                .image(IMAGE)
+                .parameters(new GenerationParameters("kling-v2-1", "std", "5", "a cat", "", 0.5, null))
+                .createdAt(f.clock.instant())
+                .updatedAt(f.clock.instant())
+                .version(1)
+                .build();
+        f.store.create(job);
+        return job;
+    }
+
+    @Test
+    void submit_should_recordSubmittedAndWaitExpectedTime_when_klingAccepts() {
+        // GIVEN a queued job
+        PipelineFixture f = new PipelineFixture();
+        Job job = queued(f);
+        // WHEN it is submitted
+        JobSubmitter.Outcome outcome = f.submitter.submit(job);
+        // THEN Kling got the presigned image URL and our job id as external id, and the job is SUBMITTED
+        assertThat(f.kling.creates()).singleElement().satisfies(r -> {
+            assertThat(r.externalTaskId()).isEqualTo("u-job1");
+            assertThat(r.image()).startsWith("https://").contains("inputs/cat.jpg").contains("X-Amz-Expires=900");
+            assertThat(r.imageTail()).isNull();
+        });
+        Job stored = f.store.get("u-job1");
+        assertThat(stored.status()).isEqualTo(JobStatus.SUBMITTED);
+        assertThat(stored.klingTaskId()).isEqualTo("task-1");
+        assertThat(stored.submittedAt()).isEqualTo(PipelineFixture.START);
+        assertThat(stored.submitAttempts()).isEqualTo(1);
+        assertThat(stored.submitUnconfirmed()).isFalse();
+        assertThat(outcome.waitSeconds()).isEqualTo(60);
+    }
+
+    @Test
+    void submit_should_recordTheAttemptBeforeSending_when_called() {
+        // GIVEN a Kling that looks at the store while the request is in flight
+        PipelineFixture f = new PipelineFixture();
+        Job job = queued(f);
+        f.kling.onCreate(r -> {
+            Job during = f.store.get("u-job1");
+            // THEN the attempt was already recorded as unconfirmed
+            assertThat(during.submitAttempts()).isEqualTo(1);
+            assertThat(during.submitUnconfirmed()).isTrue();
+        });
+        f.submitter.submit(job);
+        assertThat(f.kling.creates()).hasSize(1);
+    }
+
+    @Test
+    void submit_should_sendRawBase64_when_transportIsBase64() {
+        PipelineFixture f = new PipelineFixture(FakeVideoGenerator.official(), ImageTransport.BASE64);
+        Job job = queued(f);
+        f.submitter.submit(job);
+        String image = f.kling.creates().get(0).image();
+        assertThat(image).doesNotStartWith("data:");
+        assertThat(Base64.getDecoder().decode(image)).isEqualTo(TestImages.jpeg(640, 480));
+    }
+
+    @Test
+    void submit_should_queueWithBackoff_when_concurrencyFull() {
+        // GIVEN Kling answers 1303 (account concurrency full): the server said no, nothing was created
+        PipelineFixture f = new PipelineFixture();
+        Job job = queued(f);
+        f.kling.failCreate(new KlingRetryableException("1303", 429, "parallel task over resource pack limit", false, null));
+        // WHEN submitted
+        JobSubmitter.Outcome outcome = f.submitter.submit(job);
+        // THEN the job waits, not lost, with the error kept for operators
+        Job stored = f.store.get("u-job1");
+        assertThat(stored.status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(stored.submitUnconfirmed()).isFalse();
+        assertThat(stored.lastError()).contains("1303");
+        assertThat(outcome.waitSeconds()).isBetween(1L, 5L);
+    }
+
+    @Test
+    void submit_should_adoptExistingTaskInsteadOfResubmitting_when_previousAttemptWasAmbiguous() {
+        // GIVEN a create that reached Kling but whose answer was lost (timeout)
+        PipelineFixture f = new PipelineFixture();
+        Job job = queued(f);
+        f.kling.failCreateAfterAccepting(new KlingRetryableException("timeout", 0, "read timed out", true, null));
+        JobSubmitter.Outcome first = f.submitter.submit(job);
+        assertThat(first.job().status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(first.job().submitUnconfirmed()).isTrue();
+        // WHEN the job is tried again
+        JobSubmitter.Outcome second = f.submitter.submit(first.job());
+        // THEN Kling is asked by external id and the found task is adopted: one create in all
+        assertThat(f.kling.lookups()).containsExactly("u-job1");
+        assertThat(f.kling.creates()).hasSize(1);
+        assertThat(second.job().status()).isEqualTo(JobStatus.SUBMITTED);
+        assertThat(second.job().klingTaskId()).isEqualTo("task-1");
+    }
+
+    @Test
+    void submit_should_createAgain_when_ambiguousAttemptCreatedNothing() {
+        PipelineFixture f = new PipelineFixture();
+        Job job = queued(f);
+        f.kling.failCreate(new KlingRetryableException("5000", 500, "internal error", true, null));
+        JobSubmitter.Outcome first = f.submitter.submit(job);
+        JobSubmitter.Outcome second = f.submitter.submit(first.job());
+        assertThat(f.kling.lookups()).containsExactly("u-job1");
+        assertThat(f.kling.creates()).hasSize(2);
+        assertThat(second.job().status()).isEqualTo(JobStatus.SUBMITTED);
+        assertThat(second.job().submitAttempts()).isEqualTo(2);
+    }
+
+    @Test
+    void submit_should_failRatherThanPayTwice_when_gatewayAttemptWasAmbiguous() {
+        // GIVEN a gateway (no lookup by external id) and a create without an answer
+        PipelineFixture f = new PipelineFixture(FakeVideoGenerator.gateway(), ImageTransport.URL);
+        Job job = queued(f);
+        f.kling.failCreate(new KlingRetryableException("timeout", 0, "read timed out", true, null));
+        JobSubmitter.Outcome first = f.submitter.submit(job);
+        // WHEN tried again
+        JobSubmitter.Outcome second = f.submitter.submit(first.job());
+        // THEN nothing is sent again and the job says why
+        assertThat(f.kling.creates()).hasSize(1);
+        assertThat(second.job().status()).isEqualTo(JobStatus.FAILED);
+        assertThat(second.job().failure().code()).isEqualTo("SUBMIT_UNVERIFIABLE");
+        assertThat(second.waitSeconds()).isZero();
+    }
+
+    @Test
+    void submit_should_failWithKlingCode_when_rejected() {
+        PipelineFixture f = new PipelineFixture();
+        Job job = queued(f);
+        f.kling.failCreate(new KlingRejectedException("1301", 400, "Kling 1301: content policy violation"));
+        JobSubmitter.Outcome outcome = f.submitter.submit(job);
+        assertThat(outcome.job().status()).isEqualTo(JobStatus.FAILED);
+        assertThat(outcome.job().failure().code()).isEqualTo("KLING_1301");
+        assertThat(outcome.job().failure().reason()).contains("content policy");
+        assertThat(outcome.job().submitUnconfirmed()).isFalse();
+    }
+
+    @Test
+    void submit_should_failWithAccountCode_when_resourcePackUsedUp() {
+        PipelineFixture f = new PipelineFixture();
+        Job job = queued(f);
+        f.kling.failCreate(new KlingAccountException("1102", 429, "Kling 1102: resource pack exhausted"));
+        JobSubmitter.Outcome outcome = f.submitter.submit(job);
+        assertThat(outcome.job().status()).isEqualTo(JobStatus.FAILED);
+        assertThat(outcome.job().failure().code()).isEqualTo("KLING_ACCOUNT_1102");
+    }
+
+    @Test
+    void submit_should_fail_when_deadlinePassed() {
+        // GIVEN a job admitted 61 minutes ago that Kling kept refusing
+        PipelineFixture f = new PipelineFixture();
+        Job job = queued(f);
+        f.kling.failCreate(new KlingRetryableException("1303", 429, "busy", false, null));
+        Job waiting = f.submitter.submit(job).job();
+        f.clock.advance(Duration.ofMinutes(61));
+        // WHEN tried again
+        JobSubmitter.Outcome outcome = f.submitter.submit(waiting);
+        // THEN it fails with the reason and the last error, without another request
+        assertThat(f.kling.creates()).hasSize(1);
+        assertThat(outcome.job().status()).isEqualTo(JobStatus.FAILED);
+        assertThat(outcome.job().failure().code()).isEqualTo("SUBMIT_DEADLINE");
+        assertThat(outcome.job().failure().reason()).contains("60 minutes").contains("1303");
+    }
+
+    @Test
+    void submit_should_failInvalidInput_when_imageDeletedMeanwhile() {
+        PipelineFixture f = new PipelineFixture(FakeVideoGenerator.official(), ImageTransport.BASE64);
+        Job job = queued(f);
+        f.media.delete(IMAGE);
+        JobSubmitter.Outcome outcome = f.submitter.submit(job);
+        assertThat(outcome.job().status()).isEqualTo(JobStatus.FAILED);
+        assertThat(outcome.job().failure().code()).isEqualTo("INVALID_INPUT");
+        assertThat(f.kling.creates()).isEmpty();
+    }
+}

@@ -1,0 +1,168 @@
+package com.klingvideo.pipeline.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.klingvideo.pipeline.fakes.FakeVideoGenerator;
+import com.klingvideo.pipeline.fakes.PipelineFixture;
+import com.klingvideo.pipeline.fakes.TestImages;
+import com.klingvideo.pipeline.model.Job;
+import com.klingvideo.pipeline.model.JobStatus;
+import com.klingvideo.pipeline.model.S3Location;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StatusCheckerTest {
+    private static final String VIDEO_URL = "https://cdn.kling.example/v/1.mp4?x-sig=a%2Fb&exp=99";
+
+    /** A job Kling accepted, via the real upload path. */
+    private static String submittedJob(PipelineFixture f) {
+        S3Location image = new S3Location(PipelineFixture.BUCKET, "inputs/cat.jpg");
+        String version = f.media.putObject(image, TestImages.jpeg(640, 480), Map.of());
+        f.intake.onObjectCreated(image.bucket(), image.key(), version, "e");
+        Job job = f.store.all().get(0);
+        assertThat(job.status()).isEqualTo(JobStatus.SUBMITTED);
+        return job.jobId();
+    }
+
+    @Test
+    void check_should_recordProgressAndBackOff_when_stillProcessing() {
+        PipelineFixture f = new PipelineFixture();
+        String jobId = submittedJob(f);
+        f.clock.advance(Duration.ofSeconds(60));
+        f.kling.answerQuery(FakeVideoGenerator.task("task-1", KlingTaskStatus.PROCESSING));
+        // WHEN checked
+        StatusChecker.Step step = f.checker.check(jobId);
+        // THEN status, count and time are recorded and the next wait comes from the policy
+        assertThat(step.status()).isEqualTo(JobStatus.PROCESSING);
+        assertThat(step.pollCount()).isEqualTo(1);
+        assertThat(step.waitSeconds()).isEqualTo(10);
+        Job stored = f.store.get(jobId);
+        assertThat(stored.pollCount()).isEqualTo(1);
+        assertThat(stored.lastCheckedAt()).isEqualTo(PipelineFixture.START.plusSeconds(60));
+        assertThat(stored.klingStatus()).isEqualTo("processing");
+        assertThat(f.kling.queries()).containsExactly("task-1");
+    }
+
+    @Test
+    void check_should_storeVideoAndSucceed_when_klingSucceeded() {
+        PipelineFixture f = new PipelineFixture();
+        String jobId = submittedJob(f);
+        f.media.putRemote(VIDEO_URL, new byte[] {0, 0, 0, 24, 'f', 't', 'y', 'p'});
+        f.clock.advance(Duration.ofSeconds(75));
+        f.kling.answerQuery(FakeVideoGenerator.succeeded("task-1", VIDEO_URL));
+        // WHEN checked
+        StatusChecker.Step step = f.checker.check(jobId);
+        // THEN the video is copied from the signed URL exactly as given, and the job records the result
+        assertThat(step.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(step.waitSeconds()).isZero();
+        assertThat(f.media.copiedFrom()).singleElement().hasToString(VIDEO_URL);
+        S3Location stored = new S3Location(PipelineFixture.BUCKET, "outputs/" + jobId + ".mp4");
+        assertThat(f.media.object(stored)).get().extracting(o -> o.content().length).isEqualTo(8);
+        Job job = f.store.get(jobId);
+        assertThat(job.video().storedKey()).isEqualTo("outputs/" + jobId + ".mp4");
+        assertThat(job.video().sizeBytes()).isEqualTo(8);
+        assertThat(job.video().durationSeconds()).isEqualTo("5.1");
+        assertThat(job.video().sourceUrl()).isEqualTo(VIDEO_URL);
+        assertThat(job.unitsDeducted()).isEqualTo("1");
+        assertThat(job.klingTaskId()).isEqualTo("task-1");
+        assertThat(job.completedAt()).isEqualTo(PipelineFixture.START.plusSeconds(75));
+    }
+
+    @Test
+    void check_should_failWithKlingReason_when_taskFailed() {
+        PipelineFixture f = new PipelineFixture();
+        String jobId = submittedJob(f);
+        f.kling.answerQuery(FakeVideoGenerator.failed("task-1", "Image pixel is invalid"));
+        StatusChecker.Step step = f.checker.check(jobId);
+        assertThat(step.status()).isEqualTo(JobStatus.FAILED);
+        Job job = f.store.get(jobId);
+        assertThat(job.failure().code()).isEqualTo("KLING_TASK_FAILED");
+        assertThat(job.failure().reason()).isEqualTo("Image pixel is invalid");
+    }
+
+    @Test
+    void check_should_giveUp_when_pollLimitReached() {
+        PipelineFixture f = new PipelineFixture();
+        String jobId = submittedJob(f);
+        f.clock.advance(Duration.ofMinutes(60));
+        StatusChecker.Step step = f.checker.check(jobId);
+        assertThat(step.status()).isEqualTo(JobStatus.TIMED_OUT);
+        Job job = f.store.get(jobId);
+        assertThat(job.failure().code()).isEqualTo("POLL_LIMIT");
+        assertThat(job.failure().reason()).contains("60 minutes").contains("task-1");
+    }
+
+    @Test
+    void check_should_propagateRetryable_when_klingUnavailable() {
+        PipelineFixture f = new PipelineFixture();
+        String jobId = submittedJob(f);
+        f.kling.failQuery(new KlingRetryableException("5001", 503, "maintenance", false, null));
+        assertThatThrownBy(() -> f.checker.check(jobId)).isInstanceOf(KlingRetryableException.class);
+        // the job is unchanged and still followed
+        assertThat(f.store.get(jobId).status()).isEqualTo(JobStatus.SUBMITTED);
+    }
+
+    @Test
+    void check_should_throwRetryable_when_videoCopyFails() {
+        PipelineFixture f = new PipelineFixture();
+        String jobId = submittedJob(f);
+        f.media.putRemote(VIDEO_URL, new byte[] {1});
+        f.media.failRemote(1);
+        f.kling.answerQuery(FakeVideoGenerator.succeeded("task-1", VIDEO_URL));
+        assertThatThrownBy(() -> f.checker.check(jobId)).isInstanceOf(KlingRetryableException.class)
+                .hasMessageNotContaining("x-sig");
+        // WHEN the state machine retries THEN the copy succeeds
+        f.kling.answerQuery(FakeVideoGenerator.succeeded("task-1", VIDEO_URL));
+        assertThat(f.checker.check(jobId).status()).isEqualTo(JobStatus.SUCCEEDED);
+    }
+
+    @Test
+    void check_should_submit_when_jobStillQueued() {
+        // GIVEN a job Kling refused at admission because the account was busy
+        PipelineFixture f = new PipelineFixture();
+        f.kling.failCreate(new KlingRetryableException("1303", 429, "busy", false, null));
+        S3Location image = new S3Location(PipelineFixture.BUCKET, "inputs/cat.jpg");
+        String version = f.media.putObject(image, TestImages.jpeg(640, 480), Map.of());
+        f.intake.onObjectCreated(image.bucket(), image.key(), version, "e");
+        String jobId = f.store.all().get(0).jobId();
+        assertThat(f.store.get(jobId).status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(f.workflow.executions()).containsKey(jobId);
+        // WHEN the loop checks it
+        StatusChecker.Step step = f.checker.check(jobId);
+        // THEN it is submitted again and accepted
+        assertThat(step.status()).isEqualTo(JobStatus.SUBMITTED);
+        assertThat(f.kling.creates()).hasSize(2);
+    }
+
+    @Test
+    void check_should_returnUnchanged_when_jobFinal() {
+        PipelineFixture f = new PipelineFixture();
+        String jobId = submittedJob(f);
+        f.kling.answerQuery(FakeVideoGenerator.failed("task-1", "bad"));
+        f.checker.check(jobId);
+        int writes = f.store.writes().size();
+        StatusChecker.Step again = f.checker.check(jobId);
+        assertThat(again.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(f.store.writes()).hasSize(writes);
+        assertThat(f.kling.queries()).hasSize(1);
+    }
+
+    @Test
+    void recordFailure_should_failLiveJobWithError_when_retriesRanOut() {
+        PipelineFixture f = new PipelineFixture();
+        String jobId = submittedJob(f);
+        StatusChecker.Step step = f.checker.recordFailure(jobId, "com.klingvideo.pipeline.domain.KlingRetryableException",
+                "Kling 5001: maintenance");
+        assertThat(step.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(f.store.get(jobId).failure().code()).isEqualTo("STATUS_CHECK_ERROR");
+        assertThat(f.store.get(jobId).failure().reason()).contains("5001");
+    }
+
+    @Test
+    void check_should_throwNotFound_when_noSuchJob() {
+        PipelineFixture f = new PipelineFixture();
+        assertThatThrownBy(() -> f.checker.check("nope")).isInstanceOf(JobNotFoundException.class);
+    }
+}

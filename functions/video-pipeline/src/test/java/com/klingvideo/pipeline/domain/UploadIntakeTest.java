@@ -1,0 +1,182 @@
+package com.klingvideo.pipeline.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.klingvideo.pipeline.fakes.PipelineFixture;
+import com.klingvideo.pipeline.fakes.TestImages;
+import com.klingvideo.pipeline.model.Job;
+import com.klingvideo.pipeline.model.JobStatus;
+import com.klingvideo.pipeline.model.S3Location;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class UploadIntakeTest {
+    private final PipelineFixture f = new PipelineFixture();
+
+    private String put(String key, byte[] content, Map<String, String> metadata) {
+        return f.media.putObject(new S3Location(PipelineFixture.BUCKET, key), content, metadata);
+    }
+
+    private UploadIntake.Result upload(String key, byte[] content, Map<String, String> metadata) {
+        String version = put(key, content, metadata);
+        return f.intake.onObjectCreated(PipelineFixture.BUCKET, key, version, "etag");
+    }
+
+    private Job onlyJob() {
+        assertThat(f.store.all()).hasSize(1);
+        return f.store.all().get(0);
+    }
+
+    @Test
+    void onObjectCreated_should_submitAndStartWorkflow_when_validImage() {
+        // GIVEN a valid image  WHEN it is uploaded
+        UploadIntake.Result result = upload("inputs/cat.jpg", TestImages.jpeg(640, 480), Map.of());
+        // THEN one job, submitted with the template defaults, followed by one execution named after it
+        assertThat(result).isEqualTo(UploadIntake.Result.ADMITTED);
+        Job job = onlyJob();
+        assertThat(job.status()).isEqualTo(JobStatus.SUBMITTED);
+        assertThat(job.parameters().model()).isEqualTo("kling-v2-1");
+        assertThat(job.parameters().prompt()).isEqualTo("Slow camera push-in on the product");
+        assertThat(job.parameterSources()).containsExactly("defaults");
+        assertThat(f.kling.creates()).singleElement().satisfies(r -> assertThat(r.externalTaskId()).isEqualTo(job.jobId()));
+        assertThat(f.workflow.calls()).singleElement()
+                .satisfies(s -> {
+                    assertThat(s.jobId()).isEqualTo(job.jobId());
+                    assertThat(s.firstWaitSeconds()).isEqualTo(60);
+                });
+    }
+
+    @Test
+    void onObjectCreated_should_layerMetadataThenSidecar_when_bothGiven() {
+        // GIVEN a sidecar uploaded first, and metadata on the image
+        put("inputs/shoe.json", """
+                {"prompt": "The shoe turns slowly on a white table", "duration": 10, "cfgScale": 0.7}
+                """.getBytes(StandardCharsets.UTF_8), Map.of());
+        upload("inputs/shoe.png", TestImages.png(600, 800),
+                Map.of("prompt", "from metadata", "mode", "pro", "duration", "5"));
+        // THEN the sidecar wins over metadata, metadata over defaults
+        Job job = onlyJob();
+        assertThat(job.parameters().prompt()).isEqualTo("The shoe turns slowly on a white table");
+        assertThat(job.parameters().duration()).isEqualTo("10");
+        assertThat(job.parameters().mode()).isEqualTo("pro");
+        assertThat(job.parameters().cfgScale()).isEqualTo(0.7);
+        assertThat(job.parameters().model()).isEqualTo("kling-v2-1");
+        assertThat(job.parameterSources()).hasSize(3).startsWith("defaults", "metadata");
+        assertThat(job.parameterSources().get(2)).startsWith("sidecar@");
+    }
+
+    @Test
+    void onObjectCreated_should_recordFailedWithoutCallingKling_when_imageTooSmall() {
+        UploadIntake.Result result = upload("inputs/tiny.jpg", TestImages.jpeg(200, 200), Map.of());
+        assertThat(result).isEqualTo(UploadIntake.Result.REJECTED);
+        Job job = onlyJob();
+        assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(job.failure().code()).isEqualTo("INVALID_INPUT");
+        assertThat(job.failure().reason()).contains("200x200").contains("300");
+        assertThat(f.kling.creates()).isEmpty();
+        assertThat(f.workflow.calls()).isEmpty();
+    }
+
+    @Test
+    void onObjectCreated_should_reportEveryProblem_when_parametersAndImageBad() {
+        upload("inputs/bad.jpg", "not an image".getBytes(StandardCharsets.UTF_8),
+                Map.of("mode", "standard", "duration", "7", "cfg-scale", "2"));
+        Job job = onlyJob();
+        assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(job.failure().reason()).contains("mode").contains("duration").contains("cfgScale").contains("image");
+        assertThat(f.kling.creates()).isEmpty();
+    }
+
+    @Test
+    void onObjectCreated_should_admitOnce_when_sameEventDeliveredThreeTimes() {
+        String version = put("inputs/cat.jpg", TestImages.jpeg(640, 480), Map.of());
+        for (int i = 0; i < 3; i++) {
+            f.intake.onObjectCreated(PipelineFixture.BUCKET, "inputs/cat.jpg", version, "etag");
+        }
+        // THEN one job, one Kling task, one execution (repeated starts of the same name are harmless)
+        assertThat(f.store.all()).hasSize(1);
+        assertThat(f.kling.creates()).hasSize(1);
+        assertThat(f.workflow.executions()).hasSize(1);
+    }
+
+    @Test
+    void onObjectCreated_should_makeNewJob_when_imageUploadedAgain() {
+        upload("inputs/cat.jpg", TestImages.jpeg(640, 480), Map.of());
+        upload("inputs/cat.jpg", TestImages.jpeg(640, 480), Map.of());
+        assertThat(f.store.all()).hasSize(2);
+    }
+
+    @Test
+    void onObjectCreated_should_ignore_when_notAnImageOrOutsidePrefix() {
+        assertThat(upload("inputs/readme.txt", new byte[] {1}, Map.of())).isEqualTo(UploadIntake.Result.IGNORED);
+        assertThat(upload("outputs/x.jpg", TestImages.jpeg(640, 480), Map.of())).isEqualTo(UploadIntake.Result.IGNORED);
+        assertThat(f.store.all()).isEmpty();
+    }
+
+    @Test
+    void onObjectCreated_should_acceptUpperCaseSuffix_when_cameraFileName() {
+        assertThat(upload("inputs/IMG_0001.JPG", TestImages.jpeg(640, 480), Map.of()))
+                .isEqualTo(UploadIntake.Result.ADMITTED);
+    }
+
+    @Test
+    void onObjectCreated_should_noteLateSidecar_when_sidecarArrivesAfterImage() {
+        // GIVEN an image admitted without a sidecar
+        upload("inputs/cat.jpg", TestImages.jpeg(640, 480), Map.of());
+        // WHEN its sidecar arrives afterwards
+        UploadIntake.Result result = upload("inputs/cat.json", "{\"prompt\":\"late\"}".getBytes(StandardCharsets.UTF_8),
+                Map.of());
+        // THEN the job is not changed or duplicated, and says why the sidecar was not used
+        assertThat(result).isEqualTo(UploadIntake.Result.SIDECAR_LATE);
+        Job job = onlyJob();
+        assertThat(job.parameters().prompt()).isEqualTo("Slow camera push-in on the product");
+        assertThat(job.notes()).singleElement().asString().contains("inputs/cat.json").contains("upload the image again");
+        assertThat(f.kling.creates()).hasSize(1);
+    }
+
+    @Test
+    void onObjectCreated_should_waitForImage_when_sidecarFirst() {
+        UploadIntake.Result result = upload("inputs/cat.json", "{\"prompt\":\"first\"}".getBytes(StandardCharsets.UTF_8),
+                Map.of());
+        assertThat(result).isEqualTo(UploadIntake.Result.SIDECAR_WAITING);
+        assertThat(f.store.all()).isEmpty();
+        upload("inputs/cat.jpg", TestImages.jpeg(640, 480), Map.of());
+        assertThat(onlyJob().parameters().prompt()).isEqualTo("first");
+    }
+
+    @Test
+    void onObjectCreated_should_reject_when_sidecarInvalid() {
+        put("inputs/cat.json", "{\"promt\": \"typo\"}".getBytes(StandardCharsets.UTF_8), Map.of());
+        upload("inputs/cat.jpg", TestImages.jpeg(640, 480), Map.of());
+        Job job = onlyJob();
+        assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(job.failure().reason()).contains("promt");
+        assertThat(f.kling.creates()).isEmpty();
+    }
+
+    @Test
+    void onObjectCreated_should_sendTailImage_when_metadataNamesIt() {
+        put("inputs/tails/cat-end.png", TestImages.png(640, 480), Map.of());
+        upload("inputs/cat.jpg", TestImages.jpeg(640, 480), Map.of("image-tail", "inputs/tails/cat-end.png"));
+        Job job = onlyJob();
+        assertThat(job.imageTail()).isEqualTo(new S3Location(PipelineFixture.BUCKET, "inputs/tails/cat-end.png"));
+        assertThat(f.kling.creates().get(0).imageTail()).contains("inputs/tails/cat-end.png");
+    }
+
+    @Test
+    void onObjectCreated_should_reject_when_tailImageMissing() {
+        upload("inputs/cat.jpg", TestImages.jpeg(640, 480), Map.of("image-tail", "inputs/nope.png"));
+        Job job = onlyJob();
+        assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(job.failure().reason()).contains("imageTail").contains("does not exist");
+    }
+
+    @Test
+    void onObjectCreated_should_recordFailed_when_imageDeletedBeforeProcessing() {
+        f.intake.onObjectCreated(PipelineFixture.BUCKET, "inputs/gone.jpg", "v9", "etag");
+        Job job = onlyJob();
+        assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(job.failure().reason()).contains("deleted");
+    }
+}

@@ -1,0 +1,164 @@
+package com.klingvideo.pipeline.entrypoints;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.klingvideo.pipeline.domain.ApiJobs;
+import com.klingvideo.pipeline.domain.ImageValidation;
+import com.klingvideo.pipeline.domain.JobStore;
+import com.klingvideo.pipeline.fakes.FakeVideoGenerator;
+import com.klingvideo.pipeline.fakes.PipelineFixture;
+import com.klingvideo.pipeline.fakes.TestImages;
+import com.klingvideo.pipeline.model.Job;
+import com.klingvideo.pipeline.model.JobPage;
+import com.klingvideo.pipeline.model.JobStatus;
+import java.io.IOException;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class JobsApiHandlerTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final PipelineFixture f = new PipelineFixture();
+    private final JobsApiHandler handler = new JobsApiHandler(f.api);
+
+    private static APIGatewayProxyRequestEvent request(String method, String resource, String body) {
+        APIGatewayProxyRequestEvent.RequestIdentity identity = new APIGatewayProxyRequestEvent.RequestIdentity();
+        identity.setApiKey("key-1");
+        APIGatewayProxyRequestEvent.ProxyRequestContext context = new APIGatewayProxyRequestEvent.ProxyRequestContext();
+        context.setIdentity(identity);
+        return new APIGatewayProxyRequestEvent()
+                .withHttpMethod(method)
+                .withResource(resource)
+                .withPath(resource)
+                .withBody(body)
+                .withRequestContext(context);
+    }
+
+    private static JsonNode body(APIGatewayProxyResponseEvent response) throws IOException {
+        return JSON.readTree(response.getBody());
+    }
+
+    private String createBody(int width, int height, String extra) {
+        String image = Base64.getEncoder().encodeToString(TestImages.jpeg(width, height));
+        return "{\"image\":{\"base64\":\"" + image + "\"},\"prompt\":\"A kettle\"" + extra + "}";
+    }
+
+    @Test
+    void post_should_answer202WithJob_when_valid() throws IOException {
+        APIGatewayProxyResponseEvent response = handler.handleRequest(
+                request("POST", "/jobs", createBody(640, 480, ",\"duration\":10")), null);
+        assertThat(response.getStatusCode()).isEqualTo(202);
+        JsonNode job = body(response);
+        assertThat(job.path("status").asText()).isEqualTo("SUBMITTED");
+        assertThat(job.path("parameters").path("duration").asText()).isEqualTo("10");
+        assertThat(response.getHeaders()).containsEntry("Location", "/jobs/" + job.path("jobId").asText());
+    }
+
+    @Test
+    void post_should_returnOriginalWith200_when_idempotencyKeyHeaderRepeated() throws IOException {
+        APIGatewayProxyRequestEvent request = request("POST", "/jobs", createBody(640, 480, ""))
+                .withHeaders(Map.of("idempotency-key", "order-7"));
+        String first = body(handler.handleRequest(request, null)).path("jobId").asText();
+        APIGatewayProxyResponseEvent again = handler.handleRequest(request, null);
+        assertThat(again.getStatusCode()).isEqualTo(200);
+        assertThat(body(again).path("jobId").asText()).isEqualTo(first);
+        assertThat(f.kling.creates()).hasSize(1);
+    }
+
+    @Test
+    void post_should_answer400WithFieldErrors_when_invalid() throws IOException {
+        APIGatewayProxyResponseEvent response = handler.handleRequest(
+                request("POST", "/jobs", createBody(100, 100, ",\"mode\":\"standard\",\"colour\":\"red\"")), null);
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        JsonNode error = body(response).path("error");
+        assertThat(error.path("code").asText()).isEqualTo("INVALID_REQUEST");
+        assertThat(error.path("fields").findValuesAsText("field")).contains("colour");
+        assertThat(f.kling.creates()).isEmpty();
+    }
+
+    @Test
+    void post_should_answer400_when_bodyNotJson() throws IOException {
+        APIGatewayProxyResponseEvent response = handler.handleRequest(request("POST", "/jobs", "{oops"), null);
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        assertThat(body(response).path("error").path("fields").get(0).path("field").asText()).isEqualTo("body");
+    }
+
+    @Test
+    void post_should_answer413_when_bodyTooLarge() throws IOException {
+        String huge = "{\"image\":{\"base64\":\"" + "A".repeat(JobsApiHandler.MAX_BODY_BYTES) + "\"}}";
+        APIGatewayProxyResponseEvent response = handler.handleRequest(request("POST", "/jobs", huge), null);
+        assertThat(response.getStatusCode()).isEqualTo(413);
+        assertThat(body(response).path("error").path("code").asText()).isEqualTo("PAYLOAD_TOO_LARGE");
+    }
+
+    @Test
+    void get_should_return404_when_unknown() throws IOException {
+        APIGatewayProxyResponseEvent response = handler.handleRequest(
+                request("GET", "/jobs/{jobId}", null).withPathParameters(Map.of("jobId", "a-none")), null);
+        assertThat(response.getStatusCode()).isEqualTo(404);
+        assertThat(body(response).path("error").path("code").asText()).isEqualTo("JOB_NOT_FOUND");
+    }
+
+    @Test
+    void get_should_includeVideoUrl_when_succeeded() throws IOException {
+        String jobId = body(handler.handleRequest(request("POST", "/jobs", createBody(640, 480, "")), null))
+                .path("jobId").asText();
+        f.media.putRemote("https://cdn.example/v.mp4", new byte[] {1, 2});
+        f.kling.answerQuery(FakeVideoGenerator.succeeded("task-1", "https://cdn.example/v.mp4"));
+        f.checker.check(jobId);
+        JsonNode job = body(handler.handleRequest(
+                request("GET", "/jobs/{jobId}", null).withPathParameters(Map.of("jobId", jobId)), null));
+        assertThat(job.path("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(job.path("video").path("url").asText()).contains("outputs/" + jobId + ".mp4");
+        assertThat(job.path("video").path("sizeBytes").asLong()).isEqualTo(2);
+    }
+
+    @Test
+    void list_should_filterByStatusAndPaginate_when_manyJobs() throws IOException {
+        for (int i = 0; i < 3; i++) {
+            handler.handleRequest(request("POST", "/jobs", createBody(640, 480, "")), null);
+            f.clock.advance(java.time.Duration.ofSeconds(1));
+        }
+        JsonNode page = body(handler.handleRequest(request("GET", "/jobs", null)
+                .withQueryStringParameters(Map.of("status", "submitted", "limit", "2")), null));
+        assertThat(page.path("jobs")).hasSize(2);
+        assertThat(page.path("nextToken").asText()).isNotBlank();
+        assertThat(page.path("jobs").get(0).path("createdAt").asText())
+                .isGreaterThan(page.path("jobs").get(1).path("createdAt").asText());
+    }
+
+    @Test
+    void list_should_answer400_when_limitOrStatusBad() {
+        assertThat(handler.handleRequest(request("GET", "/jobs", null)
+                .withQueryStringParameters(Map.of("limit", "1000")), null).getStatusCode()).isEqualTo(400);
+        assertThat(handler.handleRequest(request("GET", "/jobs", null)
+                .withQueryStringParameters(Map.of("status", "DONE")), null).getStatusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void anyRoute_should_answer500WithStableShape_when_storeFails() throws IOException {
+        JobStore broken = new JobStore() {
+            public boolean create(Job job) { throw new IllegalStateException("boom"); }
+            public Optional<Job> find(String jobId) { throw new IllegalStateException("boom"); }
+            public Job update(Job job) { throw new IllegalStateException("boom"); }
+            public JobPage list(JobStatus status, int limit, String nextToken) { throw new IllegalStateException("boom"); }
+        };
+        ApiJobs api = new ApiJobs(broken, f.media, (u, m) -> new byte[0], new ImageValidation(f.media), f.launcher,
+                f.settings, f.clock);
+        APIGatewayProxyResponseEvent response = new JobsApiHandler(api).handleRequest(
+                request("GET", "/jobs/{jobId}", null).withPathParameters(Map.of("jobId", "x")), null);
+        assertThat(response.getStatusCode()).isEqualTo(500);
+        assertThat(body(response).path("error").path("code").asText()).isEqualTo("INTERNAL_ERROR");
+        assertThat(response.getBody()).doesNotContain("boom");
+    }
+
+    @Test
+    void unknownRoute_should_answer404() {
+        assertThat(handler.handleRequest(request("DELETE", "/jobs/{jobId}", null), null).getStatusCode()).isEqualTo(404);
+    }
+}

@@ -1,0 +1,69 @@
+package com.klingvideo.pipeline.fakes;
+
+import com.klingvideo.pipeline.domain.ApiJobs;
+import com.klingvideo.pipeline.domain.ImageDownloadException;
+import com.klingvideo.pipeline.domain.ImageTransport;
+import com.klingvideo.pipeline.domain.ImageValidation;
+import com.klingvideo.pipeline.domain.JobLauncher;
+import com.klingvideo.pipeline.domain.JobSubmitter;
+import com.klingvideo.pipeline.domain.PipelineSettings;
+import com.klingvideo.pipeline.domain.PollPolicy;
+import com.klingvideo.pipeline.domain.StatusChecker;
+import com.klingvideo.pipeline.domain.SubmitRetryPolicy;
+import com.klingvideo.pipeline.domain.UploadIntake;
+import com.klingvideo.pipeline.model.ParameterOverrides;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The whole domain wired to in-memory fakes, as the composition root wires it to AWS and Kling.
+ * Settings mirror the template defaults.
+ */
+public final class PipelineFixture {
+    public static final String BUCKET = "media-bucket";
+    public static final Instant START = Instant.parse("2026-11-25T10:00:00Z");
+
+    public final InMemoryJobStore store = new InMemoryJobStore();
+    public final InMemoryMediaStore media = new InMemoryMediaStore();
+    public final FakeVideoGenerator kling;
+    public final RecordingWorkflow workflow = new RecordingWorkflow();
+    public final MutableClock clock = new MutableClock(START);
+    public final Map<String, byte[]> downloads = new HashMap<>();
+    public final PipelineSettings settings;
+    public final PollPolicy pollPolicy = PollPolicy.standard();
+    public final SubmitRetryPolicy retryPolicy = SubmitRetryPolicy.standard(Duration.ofMinutes(60), () -> 0.5);
+    public final JobSubmitter submitter;
+    public final JobLauncher launcher;
+    public final UploadIntake intake;
+    public final StatusChecker checker;
+    public final ApiJobs api;
+
+    public PipelineFixture() {
+        this(FakeVideoGenerator.official(), ImageTransport.URL);
+    }
+
+    public PipelineFixture(FakeVideoGenerator kling, ImageTransport transport) {
+        this.kling = kling;
+        this.settings = new PipelineSettings(BUCKET, "inputs/", "outputs/", "api-inputs/",
+                new ParameterOverrides("kling-v2-1", "std", "5", "Slow camera push-in on the product", "", "0.5",
+                        null, null),
+                transport, Duration.ofMinutes(15), Duration.ofHours(1), Duration.ofSeconds(60));
+        ImageValidation images = new ImageValidation(media);
+        submitter = new JobSubmitter(store, kling, media, retryPolicy, pollPolicy, settings, clock);
+        launcher = new JobLauncher(store, submitter, workflow, settings);
+        intake = new UploadIntake(store, media, images, launcher, settings, clock);
+        checker = new StatusChecker(store, kling, media, submitter, pollPolicy, settings, clock);
+        api = new ApiJobs(store, media, (url, max) -> download(url), images, launcher, settings, clock);
+    }
+
+    private byte[] download(URI url) {
+        byte[] bytes = downloads.get(url.toString());
+        if (bytes == null) {
+            throw new ImageDownloadException("HTTP 404 from " + url.getHost());
+        }
+        return bytes;
+    }
+}
