@@ -1,11 +1,11 @@
 package com.klingvideo.pipeline.aws;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -18,19 +18,21 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
  * The SDK clients of one function container, each built on first use and then reused, all sharing
- * one url-connection HTTP client, the region from {@code AWS_REGION} and the credentials Lambda puts
- * in the environment. Settings are explicit so that no client probes profiles or instance metadata
- * at cold start.
+ * one url-connection HTTP client, the region from {@code AWS_REGION} and the credentials Lambda hands
+ * over (see {@link EnvironmentCredentials}). Settings are explicit so that no client probes profiles
+ * or instance metadata at cold start.
  *
- * <p>Endpoints are left to the SDK, which honours {@code AWS_ENDPOINT_URL} and
- * {@code AWS_ENDPOINT_URL_<SERVICE>}; this class only looks at them to choose path-style S3
- * addressing, which an endpoint override (a local emulator) needs.
+ * <p>Everything comes from the environment map given, not from the process: the SDK's standard
+ * {@code AWS_ENDPOINT_URL_<SERVICE>} and {@code AWS_ENDPOINT_URL} settings are applied from it, so
+ * several functions with different settings can share one JVM (the local stack does). An endpoint
+ * override (a local emulator) also switches S3 to path-style addressing.
  */
 public final class AwsClients implements AutoCloseable {
 
     private final Region region;
     private final AwsCredentialsProvider credentials;
     private final boolean s3PathStyle;
+    private final Map<String, String> environment;
     private final SdkHttpClient http;
     private final List<AutoCloseable> built = new ArrayList<>();
 
@@ -45,7 +47,7 @@ public final class AwsClients implements AutoCloseable {
      * @throws IllegalStateException when {@code AWS_REGION} is not set
      */
     public static AwsClients fromEnvironment(Map<String, String> environment) {
-        return new AwsClients(environment, EnvironmentVariableCredentialsProvider.create());
+        return new AwsClients(environment, new EnvironmentCredentials(Map.copyOf(environment)));
     }
 
     AwsClients(Map<String, String> environment, AwsCredentialsProvider credentials) {
@@ -55,6 +57,7 @@ public final class AwsClients implements AutoCloseable {
         }
         this.region = Region.of(regionName);
         this.credentials = Objects.requireNonNull(credentials, "credentials");
+        this.environment = Map.copyOf(environment);
         this.s3PathStyle = isSet(environment, "AWS_ENDPOINT_URL") || isSet(environment, "AWS_ENDPOINT_URL_S3");
         this.http = UrlConnectionHttpClient.builder().build();
     }
@@ -62,6 +65,7 @@ public final class AwsClients implements AutoCloseable {
     public synchronized S3Client s3() {
         if (s3 == null) {
             s3 = remember(S3Client.builder()
+                    .endpointOverride(endpoint("S3"))
                     .httpClient(http)
                     .region(region)
                     .credentialsProvider(credentials)
@@ -75,6 +79,7 @@ public final class AwsClients implements AutoCloseable {
     public synchronized S3Presigner s3Presigner() {
         if (s3Presigner == null) {
             s3Presigner = remember(S3Presigner.builder()
+                    .endpointOverride(endpoint("S3"))
                     .region(region)
                     .credentialsProvider(credentials)
                     .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(s3PathStyle).build())
@@ -86,6 +91,7 @@ public final class AwsClients implements AutoCloseable {
     public synchronized DynamoDbClient dynamoDb() {
         if (dynamoDb == null) {
             dynamoDb = remember(DynamoDbClient.builder()
+                    .endpointOverride(endpoint("DYNAMODB"))
                     .httpClient(http)
                     .region(region)
                     .credentialsProvider(credentials)
@@ -97,6 +103,7 @@ public final class AwsClients implements AutoCloseable {
     public synchronized SfnClient stepFunctions() {
         if (stepFunctions == null) {
             stepFunctions = remember(SfnClient.builder()
+                    .endpointOverride(endpoint("SFN"))
                     .httpClient(http)
                     .region(region)
                     .credentialsProvider(credentials)
@@ -108,6 +115,7 @@ public final class AwsClients implements AutoCloseable {
     public synchronized SecretsManagerClient secretsManager() {
         if (secretsManager == null) {
             secretsManager = remember(SecretsManagerClient.builder()
+                    .endpointOverride(endpoint("SECRETS_MANAGER"))
                     .httpClient(http)
                     .region(region)
                     .credentialsProvider(credentials)
@@ -133,6 +141,13 @@ public final class AwsClients implements AutoCloseable {
     private <T extends AutoCloseable> T remember(T client) {
         built.add(client);
         return client;
+    }
+
+    /** {@code AWS_ENDPOINT_URL_<SERVICE>}, else {@code AWS_ENDPOINT_URL}, else null (the service's own endpoint). */
+    private URI endpoint(String serviceId) {
+        String specific = environment.get("AWS_ENDPOINT_URL_" + serviceId);
+        String value = specific != null && !specific.isBlank() ? specific : environment.get("AWS_ENDPOINT_URL");
+        return value == null || value.isBlank() ? null : URI.create(value.trim());
     }
 
     private static boolean isSet(Map<String, String> environment, String name) {

@@ -10,7 +10,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
 class AwsClientsTest {
@@ -34,7 +33,7 @@ class AwsClientsTest {
             assertThat(clients.stepFunctions().serviceClientConfiguration().region()).isEqualTo(Region.EU_CENTRAL_1);
             assertThat(clients.secretsManager().serviceClientConfiguration().region()).isEqualTo(Region.EU_CENTRAL_1);
             assertThat(clients.dynamoDb().serviceClientConfiguration().credentialsProvider())
-                    .isInstanceOf(EnvironmentVariableCredentialsProvider.class);
+                    .isInstanceOf(EnvironmentCredentials.class);
         }
     }
 
@@ -89,5 +88,37 @@ class AwsClientsTest {
     private static URL presign(AwsClients clients) {
         return clients.s3Presigner().presignGetObject(p -> p.signatureDuration(Duration.ofMinutes(5))
                 .getObjectRequest(r -> r.bucket("media-bucket").key("outputs/v.mp4"))).url();
+    }
+
+    @Test
+    void clients_should_useTheEnvironmentsEndpoints_when_overridesGiven() {
+        // GIVEN one endpoint for everything and a specific one for DynamoDB, in the map (not the process)
+        Map<String, String> environment = Map.of("AWS_REGION", "eu-west-1",
+                "AWS_ENDPOINT_URL", "http://127.0.0.1:4566", "AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:8000");
+        try (AwsClients clients = new AwsClients(environment, TestSdkClients.CREDENTIALS)) {
+            // THEN each client goes where the map says
+            assertThat(clients.dynamoDb().serviceClientConfiguration().endpointOverride())
+                    .contains(java.net.URI.create("http://127.0.0.1:8000"));
+            assertThat(clients.stepFunctions().serviceClientConfiguration().endpointOverride())
+                    .contains(java.net.URI.create("http://127.0.0.1:4566"));
+            assertThat(clients.secretsManager().serviceClientConfiguration().endpointOverride())
+                    .contains(java.net.URI.create("http://127.0.0.1:4566"));
+        }
+    }
+
+    @Test
+    void credentials_should_comeFromTheMap_when_keysGiven() {
+        EnvironmentCredentials credentials = new EnvironmentCredentials(Map.of("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE",
+                "AWS_SECRET_ACCESS_KEY", "secret", "AWS_SESSION_TOKEN", "token"));
+        assertThat(credentials.resolveCredentials().accessKeyId()).isEqualTo("AKIDEXAMPLE");
+        assertThat(credentials.resolveCredentials())
+                .isInstanceOf(software.amazon.awssdk.auth.credentials.AwsSessionCredentials.class);
+    }
+
+    @Test
+    void credentials_should_failClearly_when_noneGiven() {
+        assertThatThrownBy(() -> new EnvironmentCredentials(Map.of()).resolveCredentials())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("AWS_CONTAINER_CREDENTIALS_FULL_URI");
     }
 }
