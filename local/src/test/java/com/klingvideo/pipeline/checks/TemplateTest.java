@@ -1,0 +1,335 @@
+package com.klingvideo.pipeline.checks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.klingvideo.pipeline.local.RepositoryLayout;
+import com.klingvideo.pipeline.local.SamTemplate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the Java code and the operators rely on in {@code template.yaml}, checked without AWS.
+ * cfn-lint (run by {@code .ci/run}) checks the template against CloudFormation itself.
+ */
+class TemplateTest {
+    private static final Set<String> FUNCTIONS = Set.of("SubmitFunction", "CheckStatusFunction", "JobsApiFunction");
+    private static final Set<String> UPLOAD_SUFFIXES = Set.of(".jpg", ".jpeg", ".png", ".JPG", ".JPEG", ".PNG", ".json");
+    /** Read by the functions' composition root; every function gets all of them. */
+    private static final Set<String> SHARED_ENVIRONMENT = Set.of(
+            "JOBS_TABLE", "MEDIA_BUCKET", "INPUT_PREFIX", "OUTPUT_PREFIX", "API_INPUT_PREFIX",
+            "KLING_API_STYLE", "KLING_BASE_URL", "KLING_SECRET_ARN",
+            "DEFAULT_MODEL", "DEFAULT_MODE", "DEFAULT_DURATION", "DEFAULT_PROMPT", "DEFAULT_NEGATIVE_PROMPT",
+            "DEFAULT_CFG_SCALE", "DEFAULT_ASPECT_RATIO", "IMAGE_TRANSPORT",
+            "PRESIGN_TTL_SECONDS", "SUBMIT_DEADLINE_MINUTES", "MAX_POLL_MINUTES", "JAVA_TOOL_OPTIONS");
+    /**
+     * The only statement allowed on Resource "*": Step Functions log delivery, whose CloudWatch Logs
+     * actions take no resource ARN.
+     */
+    private static final Map<String, Set<String>> WILDCARD_RESOURCE_EXCEPTIONS = Map.of(
+            "DeliverExecutionLogs", Set.of(
+                    "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery",
+                    "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy",
+                    "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"));
+
+    private static SamTemplate template;
+
+    @BeforeAll
+    static void readTemplate() {
+        template = SamTemplate.read(RepositoryLayout.locate().template());
+    }
+
+    @Test
+    void template_should_declare_exactly_the_three_functions() {
+        assertThat(template.resourcesOfType(SamTemplate.FUNCTION)).containsExactlyInAnyOrderElementsOf(FUNCTIONS);
+    }
+
+    /**
+     * Expected to fail until the entrypoint classes (SubmitHandler, CheckStatusHandler, JobsApiHandler
+     * in com.klingvideo.pipeline.entrypoints) are in the function module: a template pointing at a
+     * class that does not exist deploys fine and fails on the first event.
+     */
+    @Test
+    void every_handler_should_be_a_lambda_handler_class_in_the_function_module() {
+        List<String> problems = new ArrayList<>();
+        for (String function : template.resourcesOfType(SamTemplate.FUNCTION)) {
+            String handler = template.functionProperty(function, "Handler").asText();
+            if (!handler.matches("[\\w.$]+::handleRequest")) {
+                problems.add(function + ": Handler '" + handler + "' is not <class>::handleRequest");
+                continue;
+            }
+            String className = handler.substring(0, handler.indexOf("::"));
+            try {
+                Class<?> type = Class.forName(className);
+                if (!RequestHandler.class.isAssignableFrom(type) && !RequestStreamHandler.class.isAssignableFrom(type)) {
+                    problems.add(function + ": " + className + " implements neither RequestHandler nor RequestStreamHandler");
+                }
+            } catch (ClassNotFoundException e) {
+                problems.add(function + ": handler class " + className + " is not in functions/video-pipeline");
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void functions_should_run_java21_with_snapstart_on_the_live_alias() {
+        for (String function : FUNCTIONS) {
+            assertThat(template.functionProperty(function, "Runtime").asText()).as(function).isEqualTo("java21");
+            assertThat(template.functionProperty(function, "SnapStart").path("ApplyOn").asText())
+                    .as(function).isEqualTo("PublishedVersions");
+            assertThat(template.functionProperty(function, "AutoPublishAlias").asText()).as(function).isEqualTo("live");
+            assertThat(template.functionProperty(function, "CodeUri").asText())
+                    .as(function).isEqualTo("functions/video-pipeline");
+        }
+    }
+
+    @Test
+    void every_function_should_get_the_shared_environment_and_only_starters_the_state_machine() {
+        Set<String> shared = names(template.globalFunction().path("Environment").path("Variables"));
+        assertThat(shared).containsAll(SHARED_ENVIRONMENT);
+
+        Map<String, Set<String>> own = new HashMap<>();
+        for (String function : FUNCTIONS) {
+            own.put(function, names(template.properties(function).path("Environment").path("Variables")));
+        }
+        assertThat(own.get("SubmitFunction")).contains("STATE_MACHINE_ARN");
+        assertThat(own.get("JobsApiFunction")).contains("STATE_MACHINE_ARN");
+        assertThat(own.get("CheckStatusFunction")).doesNotContain("STATE_MACHINE_ARN");
+        assertThat(shared).doesNotContain("STATE_MACHINE_ARN");
+    }
+
+    @Test
+    void submit_function_should_receive_every_upload_of_an_image_or_sidecar_under_the_input_prefix() {
+        // GIVEN the S3 events of SubmitFunction
+        List<String> suffixes = new ArrayList<>();
+        for (JsonNode event : template.properties("SubmitFunction").path("Events")) {
+            if (!event.path("Type").asText().equals("S3")) {
+                continue;
+            }
+            JsonNode properties = event.path("Properties");
+            assertThat(properties.path("Bucket").path("Ref").asText()).isEqualTo("MediaBucket");
+            assertThat(properties.path("Events").asText()).isEqualTo("s3:ObjectCreated:*");
+            Map<String, JsonNode> rules = new HashMap<>();
+            properties.path("Filter").path("S3Key").path("Rules")
+                    .forEach(rule -> rules.put(rule.path("Name").asText(), rule.path("Value")));
+
+            // THEN each filters on the input prefix and one suffix
+            assertThat(rules.keySet()).containsExactlyInAnyOrder("prefix", "suffix");
+            assertThat(rules.get("prefix").path("Ref").asText()).isEqualTo("InputPrefix");
+            suffixes.add(rules.get("suffix").asText());
+        }
+
+        // AND together they cover every image extension in both cases, and sidecars, once each
+        assertThat(suffixes).containsExactlyInAnyOrderElementsOf(UPLOAD_SUFFIXES);
+    }
+
+    @Test
+    void failed_upload_events_should_be_retried_then_kept_in_a_dead_letter_queue() {
+        JsonNode config = template.properties("SubmitFunction").path("EventInvokeConfig");
+        assertThat(config.path("MaximumRetryAttempts").asInt()).isEqualTo(2);
+        JsonNode onFailure = config.path("DestinationConfig").path("OnFailure");
+        assertThat(onFailure.path("Type").asText()).isEqualTo("SQS");
+        String queue = onFailure.path("Destination").path("Fn::GetAtt").path(0).asText();
+        assertThat(template.type(queue)).isEqualTo("AWS::SQS::Queue");
+        assertThat(template.properties(queue).path("MessageRetentionPeriod").asInt()).isEqualTo(14 * 24 * 3600);
+    }
+
+    @Test
+    void media_bucket_should_block_public_access_and_deny_plain_http() {
+        JsonNode bucket = template.properties("MediaBucket");
+        JsonNode block = bucket.path("PublicAccessBlockConfiguration");
+        for (String flag : List.of("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")) {
+            assertThat(block.path(flag).asBoolean(false)).as(flag).isTrue();
+        }
+        assertThat(bucket.path("VersioningConfiguration").path("Status").asText())
+                .as("job ids derive from version ids").isEqualTo("Enabled");
+
+        String policy = template.resourcesOfType("AWS::S3::BucketPolicy").stream()
+                .filter(id -> template.properties(id).path("Bucket").path("Ref").asText().equals("MediaBucket"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no bucket policy for MediaBucket"));
+        assertThat(template.properties(policy).path("PolicyDocument").path("Statement"))
+                .anySatisfy(statement -> {
+                    assertThat(statement.path("Effect").asText()).isEqualTo("Deny");
+                    assertThat(statement.path("Principal").asText()).isEqualTo("*");
+                    assertThat(statement.path("Condition").path("Bool").path("aws:SecureTransport").asText())
+                            .isEqualTo("false");
+                    assertThat(statement.path("Resource")).hasSize(2);
+                });
+    }
+
+    /**
+     * The bucket's notifications depend on SubmitFunction, so nothing a function depends on may refer
+     * to the bucket resource: they name it with the same expression the bucket uses for its name.
+     */
+    @Test
+    void functions_should_name_the_bucket_without_depending_on_it() {
+        JsonNode bucketName = template.properties("MediaBucket").path("BucketName");
+        assertThat(bucketName.has("Fn::Join")).isTrue();
+        assertThat(template.globalFunction().path("Environment").path("Variables").path("MEDIA_BUCKET"))
+                .isEqualTo(bucketName);
+        for (String function : FUNCTIONS) {
+            JsonNode properties = template.properties(function);
+            assertThat(references(properties.path("Policies"), "MediaBucket")).as(function).isFalse();
+            assertThat(references(properties.path("Environment"), "MediaBucket")).as(function).isFalse();
+            for (JsonNode statement : statements(properties.path("Policies"))) {
+                collectJoins(statement.path("Resource"), bucketName.path("Fn::Join").path(1).path(0).asText())
+                        .forEach(join -> assertThat(join).as("bucket name in %s", function).isEqualTo(bucketName));
+            }
+        }
+    }
+
+    @Test
+    void iam_statements_should_not_allow_wildcard_actions_or_resources() {
+        List<String> offenders = new ArrayList<>();
+        for (String id : template.resourcesOfType(SamTemplate.FUNCTION)) {
+            offenders.addAll(wildcards(id, template.properties(id).path("Policies")));
+        }
+        for (String id : template.resourcesOfType("AWS::Serverless::StateMachine")) {
+            offenders.addAll(wildcards(id, template.properties(id).path("Policies")));
+        }
+        assertThat(offenders).isEmpty();
+    }
+
+    @Test
+    void jobs_table_should_have_the_key_and_indexes_the_job_store_queries() {
+        JsonNode table = template.properties("JobsTable");
+        assertThat(table.path("KeySchema")).hasSize(1);
+        assertThat(keyOf(table.path("KeySchema"))).isEqualTo("jobId:HASH");
+
+        Map<String, String> indexes = new HashMap<>();
+        table.path("GlobalSecondaryIndexes").forEach(index -> {
+            indexes.put(index.path("IndexName").asText(), keyOf(index.path("KeySchema")));
+            assertThat(index.path("Projection").path("ProjectionType").asText()).isEqualTo("ALL");
+        });
+        assertThat(indexes).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "ByStatus", "status:HASH createdAt:RANGE",
+                "ByCreatedAt", "listPartition:HASH createdAt:RANGE"));
+
+        Map<String, String> attributes = new HashMap<>();
+        table.path("AttributeDefinitions").forEach(attribute ->
+                attributes.put(attribute.path("AttributeName").asText(), attribute.path("AttributeType").asText()));
+        assertThat(attributes).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "jobId", "S", "status", "S", "createdAt", "S", "listPartition", "S"));
+
+        assertThat(table.path("BillingMode").asText()).isEqualTo("PAY_PER_REQUEST");
+        assertThat(table.path("PointInTimeRecoverySpecification").path("PointInTimeRecoveryEnabled").asBoolean()).isTrue();
+        assertThat(table.path("SSESpecification").path("SSEEnabled").asBoolean()).isTrue();
+    }
+
+    @Test
+    void jobs_api_should_require_an_api_key_under_a_usage_plan() {
+        JsonNode auth = template.properties("JobsApi").path("Auth");
+        assertThat(auth.path("ApiKeyRequired").asBoolean()).isTrue();
+        assertThat(auth.path("UsagePlan").path("CreateUsagePlan").asText()).isEqualTo("PER_API");
+        // SAM names the key it creates <Api>ApiKey; the ApiKeyId output refers to it.
+        assertThat(template.root().path("Outputs").path("ApiKeyId").path("Value").path("Ref").asText())
+                .isEqualTo("JobsApiApiKey");
+    }
+
+    private static List<String> wildcards(String owner, JsonNode policies) {
+        List<String> offenders = new ArrayList<>();
+        for (JsonNode statement : statements(policies)) {
+            if (!statement.path("Effect").asText().equals("Allow")) {
+                continue;
+            }
+            List<String> actions = texts(statement.path("Action"));
+            List<String> resources = texts(statement.path("Resource"));
+            String where = owner + "/" + statement.path("Sid").asText("(no Sid)");
+            actions.stream().filter(action -> action.equals("*") || action.endsWith(":*"))
+                    .forEach(action -> offenders.add(where + " allows action " + action));
+            if (resources.contains("*")) {
+                Set<String> allowed = WILDCARD_RESOURCE_EXCEPTIONS.get(statement.path("Sid").asText());
+                if (allowed == null || !allowed.containsAll(actions)) {
+                    offenders.add(where + " allows " + actions + " on Resource \"*\"");
+                }
+            }
+        }
+        return offenders;
+    }
+
+    /** Inline statements of a SAM Policies list (policy templates and managed policy names are skipped). */
+    private static List<JsonNode> statements(JsonNode policies) {
+        List<JsonNode> statements = new ArrayList<>();
+        for (JsonNode policy : policies) {
+            JsonNode statement = policy.path("Statement");
+            if (statement.isArray()) {
+                statement.forEach(statements::add);
+            } else if (statement.isObject()) {
+                statements.add(statement);
+            }
+        }
+        return statements;
+    }
+
+    private static List<String> texts(JsonNode node) {
+        List<String> texts = new ArrayList<>();
+        if (node.isTextual()) {
+            texts.add(node.asText());
+        } else if (node.isArray()) {
+            node.forEach(item -> {
+                if (item.isTextual()) {
+                    texts.add(item.asText());
+                }
+            });
+        }
+        return texts;
+    }
+
+    private static String keyOf(JsonNode keySchema) {
+        List<String> parts = new ArrayList<>();
+        keySchema.forEach(key -> parts.add(key.path("AttributeName").asText() + ":" + key.path("KeyType").asText()));
+        return String.join(" ", parts);
+    }
+
+    private static Set<String> names(JsonNode mapping) {
+        Set<String> names = new TreeSet<>();
+        mapping.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    private static boolean references(JsonNode node, String logicalId) {
+        if (node.isObject()) {
+            if (node.path("Ref").asText().equals(logicalId)
+                    || node.path("Fn::GetAtt").path(0).asText().equals(logicalId)) {
+                return true;
+            }
+            for (JsonNode child : node) {
+                if (references(child, logicalId)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        if (node.isArray()) {
+            for (JsonNode child : node) {
+                if (references(child, logicalId)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        // !Sub strings refer to resources as ${Name} or ${Name.Attribute}.
+        return node.isTextual() && node.asText().matches("(?s).*\\$\\{" + logicalId + "[.}].*");
+    }
+
+    /** Every {"Fn::Join": ...} under {@code node} whose first joined part is {@code firstPart}. */
+    private static List<JsonNode> collectJoins(JsonNode node, String firstPart) {
+        List<JsonNode> joins = new ArrayList<>();
+        if (node.isObject() && node.path("Fn::Join").path(1).path(0).asText().equals(firstPart)) {
+            joins.add(node);
+        }
+        if (node.isContainerNode()) {
+            node.forEach(child -> joins.addAll(collectJoins(child, firstPart)));
+        }
+        return joins;
+    }
+}
