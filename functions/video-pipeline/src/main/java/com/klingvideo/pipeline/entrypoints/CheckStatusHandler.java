@@ -41,12 +41,25 @@ public class CheckStatusHandler implements RequestStreamHandler {
         StatusChecker.Step step = error == null || error.isNull()
                 ? checker.check(jobId)
                 : checker.recordFailure(jobId, error.path("Error").asText("unknown error"),
-                        error.path("Cause").asText(null));
+                        cause(error.path("Cause").asText(null)));
         ObjectNode out = JSON.createObjectNode()
                 .put("jobId", step.jobId())
                 .put("status", step.status().name())
                 .put("waitSeconds", step.waitSeconds())
                 .put("pollCount", step.pollCount());
         JSON.writeValue(output, out);
+    }
+
+    /** Step Functions passes a Lambda error's cause as the error JSON in a string: keep just its message. */
+    static String cause(String cause) {
+        if (cause == null || !cause.startsWith("{")) {
+            return cause;
+        }
+        try {
+            JsonNode parsed = JSON.readTree(cause);
+            return parsed.hasNonNull("errorMessage") ? parsed.get("errorMessage").asText() : cause;
+        } catch (IOException e) {
+            return cause;
+        }
     }
 }

@@ -73,4 +73,12 @@ class CheckStatusHandlerTest {
     void handleRequest_should_throwNotFound_when_unknownJob() {
         assertThatThrownBy(() -> invoke("{\"jobId\":\"u-none\"}")).isInstanceOf(JobNotFoundException.class);
     }
+
+    @Test
+    void cause_should_keepTheErrorMessage_when_causeIsLambdaErrorJson() {
+        assertThat(CheckStatusHandler.cause("{\"errorMessage\":\"Kling 5001: maintenance\",\"errorType\":\"X\"}"))
+                .isEqualTo("Kling 5001: maintenance");
+        assertThat(CheckStatusHandler.cause("plain text")).isEqualTo("plain text");
+        assertThat(CheckStatusHandler.cause("{not json")).isEqualTo("{not json");
+    }
 }
