@@ -1,0 +1,218 @@
+package com.klingvideo.pipeline.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.klingvideo.pipeline.local.lambda.LambdaHost;
+import com.klingvideo.pipeline.local.lambda.LocalFunction;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
+import software.amazon.awssdk.services.s3.model.Event;
+import software.amazon.awssdk.services.s3.model.FilterRule;
+import software.amazon.awssdk.services.s3.model.LambdaFunctionConfiguration;
+import software.amazon.awssdk.services.sfn.SfnClient;
+
+/**
+ * Creates the template's resources in moto and registers its functions with the local Lambda host:
+ * the bucket with its notification (same prefix and suffix filters), the table with its keys and
+ * indexes, the state machine from {@code statemachine/} with its DefinitionSubstitutions, and every
+ * function with the environment the template gives it. Names and values come from the template
+ * through {@link Intrinsics}; only endpoints and credentials are local.
+ */
+final class TemplateDeployer {
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9_]+)}");
+
+    private final RepositoryLayout repo;
+    private final SamTemplate template;
+    private final LocalNames names;
+    private final Intrinsics intrinsics;
+
+    TemplateDeployer(RepositoryLayout repo, SamTemplate template, Map<String, String> parameterOverrides) {
+        this.repo = repo;
+        this.template = template;
+        this.names = new LocalNames(template);
+        Map<String, String> pseudo = Map.of(
+                "AWS::Region", LocalNames.REGION,
+                "AWS::AccountId", LocalNames.ACCOUNT,
+                "AWS::StackName", LocalNames.STACK_NAME,
+                "AWS::StackId", LocalNames.STACK_ID,
+                "AWS::Partition", "aws",
+                "AWS::URLSuffix", "amazonaws.com");
+        this.intrinsics = new Intrinsics(template.root(), Intrinsics.parameterValues(template.root(), parameterOverrides),
+                pseudo, names::resolve);
+        names.bind(intrinsics);
+    }
+
+    String ref(String logicalId) {
+        return names.resolve(logicalId, null);
+    }
+
+    String parameter(String name) {
+        return intrinsics.string(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+                .put("Ref", name));
+    }
+
+    /** The one resource of a type, by logical id. */
+    String only(String type) {
+        List<String> ids = template.resourcesOfType(type);
+        if (ids.size() != 1) {
+            throw new IllegalStateException("expected one " + type + " in the template, found " + ids);
+        }
+        return ids.get(0);
+    }
+
+    void createTable(DynamoDbClient dynamo) {
+        String id = only("AWS::DynamoDB::Table");
+        JsonNode p = template.properties(id);
+        List<AttributeDefinition> attributes = new ArrayList<>();
+        p.path("AttributeDefinitions").forEach(a -> attributes.add(AttributeDefinition.builder()
+                .attributeName(a.path("AttributeName").asText()).attributeType(a.path("AttributeType").asText()).build()));
+        List<GlobalSecondaryIndex> indexes = new ArrayList<>();
+        p.path("GlobalSecondaryIndexes").forEach(g -> indexes.add(GlobalSecondaryIndex.builder()
+                .indexName(g.path("IndexName").asText())
+                .keySchema(keys(g.path("KeySchema")))
+                .projection(Projection.builder().projectionType(g.path("Projection").path("ProjectionType").asText()).build())
+                .build()));
+        dynamo.createTable(CreateTableRequest.builder()
+                .tableName(ref(id))
+                .billingMode(BillingMode.fromValue(p.path("BillingMode").asText("PAY_PER_REQUEST")))
+                .attributeDefinitions(attributes)
+                .keySchema(keys(p.path("KeySchema")))
+                .globalSecondaryIndexes(indexes.isEmpty() ? null : indexes)
+                .build());
+    }
+
+    private static List<KeySchemaElement> keys(JsonNode schema) {
+        List<KeySchemaElement> keys = new ArrayList<>();
+        schema.forEach(k -> keys.add(KeySchemaElement.builder()
+                .attributeName(k.path("AttributeName").asText()).keyType(k.path("KeyType").asText()).build()));
+        return keys;
+    }
+
+    void createBucket(S3Client s3) {
+        String id = only("AWS::S3::Bucket");
+        String bucket = ref(id);
+        s3.createBucket(b -> b.bucket(bucket));
+        if ("Enabled".equals(template.properties(id).path("VersioningConfiguration").path("Status").asText())) {
+            s3.putBucketVersioning(b -> b.bucket(bucket).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        }
+    }
+
+    /** The S3 events of every function, as the bucket's notification configuration. */
+    void configureNotifications(S3Client s3) {
+        String bucketId = only("AWS::S3::Bucket");
+        List<LambdaFunctionConfiguration> configurations = new ArrayList<>();
+        for (String function : template.resourcesOfType(SamTemplate.FUNCTION)) {
+            for (Map.Entry<String, JsonNode> event : template.properties(function).path("Events").properties()) {
+                JsonNode e = event.getValue();
+                if (!"S3".equals(e.path("Type").asText())) {
+                    continue;
+                }
+                JsonNode props = e.path("Properties");
+                if (!bucketId.equals(props.path("Bucket").path("Ref").asText())) {
+                    throw new IllegalStateException(function + "." + event.getKey() + " listens to another bucket");
+                }
+                List<FilterRule> rules = new ArrayList<>();
+                props.path("Filter").path("S3Key").path("Rules").forEach(r -> rules.add(FilterRule.builder()
+                        // moto wants the rule names in lower case, as the template writes them.
+                        .name(r.path("Name").asText().toLowerCase(java.util.Locale.ROOT))
+                        .value(intrinsics.string(r.path("Value")))
+                        .build()));
+                List<String> events = new ArrayList<>();
+                JsonNode names = props.path("Events");
+                if (names.isArray()) {
+                    names.forEach(n -> events.add(n.asText()));
+                } else {
+                    events.add(names.asText());
+                }
+                configurations.add(LambdaFunctionConfiguration.builder()
+                        .id(function + event.getKey())
+                        .lambdaFunctionArn(this.names.resolve(function, "Alias"))
+                        .eventsWithStrings(events)
+                        .filter(f -> f.key(k -> k.filterRules(rules)))
+                        .build());
+            }
+        }
+        s3.putBucketNotificationConfiguration(b -> b.bucket(ref(bucketId))
+                .notificationConfiguration(n -> n.lambdaFunctionConfigurations(configurations)));
+    }
+
+    /** Creates the state machine from its definition file with the template's substitutions; returns its ARN. */
+    String createStateMachine(SfnClient sfn) {
+        String id = only("AWS::Serverless::StateMachine");
+        JsonNode p = template.properties(id);
+        String definition;
+        try {
+            definition = Files.readString(repo.resolve(p.path("DefinitionUri").asText()), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the state machine definition", e);
+        }
+        Map<String, String> substitutions = intrinsics.strings(p.path("DefinitionSubstitutions"));
+        Matcher m = PLACEHOLDER.matcher(definition);
+        StringBuilder resolved = new StringBuilder();
+        while (m.find()) {
+            String value = substitutions.get(m.group(1));
+            if (value == null) {
+                throw new IllegalStateException("the definition uses ${" + m.group(1) + "} but the template does not substitute it");
+            }
+            m.appendReplacement(resolved, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(resolved);
+        String name = names.resolve(id, "Name");
+        return sfn.createStateMachine(b -> b
+                .name(name)
+                .definition(resolved.toString())
+                .type(p.path("Type").asText("STANDARD"))
+                .roleArn("arn:aws:iam::" + LocalNames.ACCOUNT + ":role/" + name + "-role"))
+                .stateMachineArn();
+    }
+
+    /**
+     * Registers every function of the template with the Lambda host.
+     *
+     * @param runtime what Lambda itself puts in a function's environment (region, credentials, endpoints)
+     * @param tuning  extra variables for local runs (shorter poll waits), applied last
+     */
+    Map<String, LocalFunction> registerFunctions(LambdaHost host, Map<String, String> runtime, Map<String, String> tuning) {
+        Map<String, LocalFunction> functions = new LinkedHashMap<>();
+        for (String id : template.resourcesOfType(SamTemplate.FUNCTION)) {
+            Map<String, String> env = new HashMap<>();
+            env.putAll(intrinsics.strings(template.globalFunction().path("Environment").path("Variables")));
+            env.putAll(intrinsics.strings(template.properties(id).path("Environment").path("Variables")));
+            env.putAll(runtime);
+            env.put("AWS_LAMBDA_FUNCTION_NAME", id);
+            env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", template.functionProperty(id, "MemorySize").asText("128"));
+            env.putAll(tuning);
+            JsonNode retries = template.properties(id).path("EventInvokeConfig").path("MaximumRetryAttempts");
+            LocalFunction function = new LocalFunction(id,
+                    template.functionProperty(id, "Handler").asText(),
+                    env,
+                    Duration.ofSeconds(template.functionProperty(id, "Timeout").asLong(3)),
+                    retries.isMissingNode() ? 2 : retries.asInt());
+            host.register(function);
+            functions.put(id, function);
+        }
+        return functions;
+    }
+
+    String functionArn(String logicalId) {
+        return names.resolve(logicalId, "Alias");
+    }
+}
