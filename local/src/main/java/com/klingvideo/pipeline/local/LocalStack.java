@@ -1,0 +1,242 @@
+package com.klingvideo.pipeline.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.klingvideo.pipeline.kling.KlingDialect;
+import com.klingvideo.pipeline.local.api.ApiRoutes;
+import com.klingvideo.pipeline.local.api.LocalApi;
+import com.klingvideo.pipeline.local.kling.KlingSimulator;
+import com.klingvideo.pipeline.local.kling.SimulatorConfig;
+import com.klingvideo.pipeline.local.lambda.LambdaHost;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
+
+/**
+ * The whole pipeline on one machine: moto (AWS), the Lambda host (the real handlers), the local API and
+ * Kling (the simulator, or a real endpoint), with the template's resources created in moto. Every
+ * process and server it starts is stopped by {@link #close()}.
+ */
+public final class LocalStack implements AutoCloseable {
+    /** Dummy credentials: moto accepts any, and nothing here can reach AWS. */
+    public static final String ACCESS_KEY = "test";
+    public static final String SECRET_KEY = "test";
+    private static final String SECRET_NAME = "kling-video-pipeline-local/kling";
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final LocalStackOptions options;
+    private KlingSimulator simulator;
+    private LambdaHost lambdaHost;
+    private MotoServer moto;
+    private LocalApi api;
+    private SdkHttpClient http;
+    private Endpoints endpoints;
+    private S3Client s3;
+    private DynamoDbClient dynamo;
+    private SfnClient sfn;
+
+    /**
+     * Where everything is; also written to {@code endpoints.json} in the state directory.
+     *
+     * @param klingSimulated true when Kling is the local simulator
+     */
+    public record Endpoints(
+            URI awsEndpoint,
+            String region,
+            String accessKeyId,
+            String secretAccessKey,
+            URI lambdaEndpoint,
+            URI apiUrl,
+            String apiKey,
+            String bucket,
+            String inputPrefix,
+            String outputPrefix,
+            String table,
+            String stateMachineArn,
+            String secretArn,
+            URI klingUrl,
+            String klingStyle,
+            boolean klingSimulated) {
+    }
+
+    private LocalStack(LocalStackOptions options) {
+        this.options = options;
+    }
+
+    /** Starts everything; on any failure, stops what was started and rethrows. */
+    public static LocalStack start(LocalStackOptions options) {
+        LocalStack stack = new LocalStack(options);
+        try {
+            stack.boot();
+            return stack;
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void boot() {
+        RepositoryLayout repo = RepositoryLayout.locate();
+        SamTemplate template = SamTemplate.read(repo.template());
+        String host = options.host();
+
+        URI klingUrl;
+        KlingEndpoint kling = options.kling();
+        if (kling == null) {
+            kling = simulatorKeys(options.simulatorDialect());
+            SimulatorConfig.Builder config = options.simulatorDialect() == KlingDialect.OFFICIAL
+                    ? SimulatorConfig.official(kling.accessKey(), kling.secretKey())
+                    : SimulatorConfig.gateway(kling.apiKey());
+            simulator = remember(new KlingSimulator(config.port(options.klingPort())
+                    .taskLatency(options.simulatorLatency())
+                    .maxConcurrentTasks(options.simulatorConcurrency())
+                    .build()).start());
+            klingUrl = simulator.baseUrl();
+        } else {
+            klingUrl = kling.baseUrl();
+        }
+
+        lambdaHost = remember(new LambdaHost(host, options.lambdaPort()).start());
+        moto = remember(MotoServer.start(repo, host, FreePorts.resolve(host, options.awsPort()), lambdaHost.endpoint(),
+                options.stateDir().resolve("moto.log")));
+
+        http = remember(UrlConnectionHttpClient.builder().build());
+        StaticCredentialsProvider credentials = StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
+        Region region = Region.of(LocalNames.REGION);
+        s3 = remember(S3Client.builder().httpClient(http).region(region).credentialsProvider(credentials)
+                .endpointOverride(moto.endpoint()).forcePathStyle(true).build());
+        dynamo = remember(DynamoDbClient.builder().httpClient(http).region(region).credentialsProvider(credentials)
+                .endpointOverride(moto.endpoint()).build());
+        sfn = remember(SfnClient.builder().httpClient(http).region(region).credentialsProvider(credentials)
+                .endpointOverride(moto.endpoint()).build());
+        SecretsManagerClient secrets = remember(SecretsManagerClient.builder().httpClient(http).region(region)
+                .credentialsProvider(credentials).endpointOverride(moto.endpoint()).build());
+
+        String secretString = kling.secretJson();
+        String secretArn = secrets.createSecret(b -> b.name(SECRET_NAME).secretString(secretString)).arn();
+
+        Map<String, String> parameters = new LinkedHashMap<>(options.parameterOverrides());
+        parameters.put("KlingApiStyle", kling.dialect().name().toLowerCase());
+        parameters.put("KlingBaseUrl", klingUrl.toString());
+        parameters.put("KlingSecretArn", secretArn);
+        TemplateDeployer deployer = new TemplateDeployer(repo, template, parameters);
+
+        deployer.createTable(dynamo);
+        deployer.createBucket(s3);
+        String stateMachineArn = deployer.createStateMachine(sfn);
+        Map<String, String> runtime = Map.of(
+                "AWS_REGION", LocalNames.REGION,
+                "AWS_DEFAULT_REGION", LocalNames.REGION,
+                "AWS_ACCESS_KEY_ID", ACCESS_KEY,
+                "AWS_SECRET_ACCESS_KEY", SECRET_KEY,
+                "AWS_ENDPOINT_URL", moto.endpoint().toString());
+        deployer.registerFunctions(lambdaHost, runtime, options.functionTuning());
+        deployer.configureNotifications(s3);
+        if (!stateMachineArn.equals(deployer.ref(deployer.only("AWS::Serverless::StateMachine")))) {
+            throw new IllegalStateException("moto named the state machine " + stateMachineArn
+                    + ", not what the functions were told");
+        }
+
+        String apiKey = "local-" + randomHex(16);
+        api = remember(new LocalApi(host, options.apiPort(), ApiRoutes.fromTemplate(template), lambdaHost,
+                Map.of(apiKey, "local-api-key")).start());
+
+        endpoints = new Endpoints(moto.endpoint(), LocalNames.REGION, ACCESS_KEY, SECRET_KEY, lambdaHost.endpoint(),
+                api.url(), apiKey, deployer.ref(deployer.only("AWS::S3::Bucket")), deployer.parameter("InputPrefix"),
+                deployer.parameter("OutputPrefix"), deployer.ref(deployer.only("AWS::DynamoDB::Table")),
+                stateMachineArn, secretArn, klingUrl, kling.dialect().name().toLowerCase(), simulator != null);
+        writeEndpoints();
+    }
+
+    private static KlingEndpoint simulatorKeys(KlingDialect dialect) {
+        return dialect == KlingDialect.OFFICIAL
+                ? new KlingEndpoint(null, dialect, "ak-local-" + randomHex(8), randomHex(24), null)
+                : new KlingEndpoint(null, dialect, null, null, "sk-local-" + randomHex(16));
+    }
+
+    private void writeEndpoints() {
+        try {
+            Files.createDirectories(options.stateDir());
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValue(endpointsFile().toFile(), endpoints);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + endpointsFile(), e);
+        }
+    }
+
+    public Path endpointsFile() {
+        return options.stateDir().resolve("endpoints.json");
+    }
+
+    private static String randomHex(int bytes) {
+        byte[] random = new byte[bytes];
+        new SecureRandom().nextBytes(random);
+        return HexFormat.of().formatHex(random);
+    }
+
+    private <T extends AutoCloseable> T remember(T resource) {
+        started.push(resource);
+        return resource;
+    }
+
+    public Endpoints endpoints() {
+        return endpoints;
+    }
+
+    /** The Kling simulator, or null when a real endpoint is used. */
+    public KlingSimulator simulator() {
+        return simulator;
+    }
+
+    public LambdaHost lambdaHost() {
+        return lambdaHost;
+    }
+
+    public MotoServer moto() {
+        return moto;
+    }
+
+    /** Clients of the stack's own, pointed at moto (tests use them; close them with the stack). */
+    public S3Client s3() {
+        return s3;
+    }
+
+    public DynamoDbClient dynamoDb() {
+        return dynamo;
+    }
+
+    public SfnClient stepFunctions() {
+        return sfn;
+    }
+
+    /** Stops everything started, newest first; safe to call twice. */
+    @Override
+    public synchronized void close() {
+        while (!started.isEmpty()) {
+            AutoCloseable resource = started.pop();
+            try {
+                resource.close();
+            } catch (Exception e) {
+                System.err.println("stopping " + resource.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+        }
+    }
+}
