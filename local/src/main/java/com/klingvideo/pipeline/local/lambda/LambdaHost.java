@@ -76,6 +76,7 @@ public final class LambdaHost implements AutoCloseable {
     private final ScheduledExecutorService events = Executors.newScheduledThreadPool(4, daemons("lambda-event"));
     private HttpServer server;
     private ExecutorService httpThreads;
+    private boolean closed;
 
     /**
      * A host whose handlers get their services from {@link Components#build(Map, Clock)}.
@@ -115,8 +116,8 @@ public final class LambdaHost implements AutoCloseable {
 
     /** Starts serving the Invoke API. */
     public synchronized LambdaHost start() {
-        if (server != null) {
-            throw new IllegalStateException("already started");
+        if (server != null || closed) {
+            throw new IllegalStateException(closed ? "closed" : "already started");
         }
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 0);
@@ -170,6 +171,10 @@ public final class LambdaHost implements AutoCloseable {
     /** Stops serving, frees the port, and stops running functions and pending event retries. */
     @Override
     public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (server != null) {
             server.stop(0);
             httpThreads.shutdownNow();
