@@ -209,6 +209,7 @@ public final class LambdaHost implements AutoCloseable {
             running.cancel(true);
             result = new InvocationResult(FunctionErrors.timedOut(requestId, settings.timeout()), FunctionErrors.TIMED_OUT);
         } catch (InterruptedException e) {
+            // Only close() interrupts the host's own threads.
             running.cancel(true);
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while " + settings.name() + " ran", e);
@@ -230,8 +231,8 @@ public final class LambdaHost implements AutoCloseable {
         InvocationResult result;
         try {
             result = run(function, reference, payload, InvocationType.EVENT, requestId);
-        } catch (IllegalStateException e) {
-            return; // interrupted: the host is closing
+        } catch (IllegalStateException | RejectedExecutionException e) {
+            return; // interrupted or refused: the host is closing
         }
         if (!result.failed()) {
             return;
