@@ -3,7 +3,7 @@ package com.klingvideo.pipeline.local;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.klingvideo.pipeline.kling.KlingDialect;
-import com.klingvideo.pipeline.local.api.ApiRoutes;
+import com.klingvideo.pipeline.local.api.RestApi;
 import com.klingvideo.pipeline.local.api.LocalApi;
 import com.klingvideo.pipeline.local.kling.KlingSimulator;
 import com.klingvideo.pipeline.local.kling.SimulatorConfig;
@@ -156,11 +156,11 @@ public final class LocalStack implements AutoCloseable {
         }
 
         String apiKey = "local-" + randomHex(16);
-        api = remember(new LocalApi(host, options.apiPort(), ApiRoutes.fromTemplate(template), lambdaHost,
-                Map.of(apiKey, "local-api-key")).start());
+        api = remember(new LocalApi(lambdaHost, RestApi.fromTemplate(template), Map.of(apiKey, "local-api-key"), host,
+                options.apiPort()).start());
 
         endpoints = new Endpoints(moto.endpoint(), LocalNames.REGION, ACCESS_KEY, SECRET_KEY, lambdaHost.endpoint(),
-                api.url(), apiKey, deployer.ref(deployer.only("AWS::S3::Bucket")), deployer.parameter("InputPrefix"),
+                api.endpoint(), apiKey, deployer.ref(deployer.only("AWS::S3::Bucket")), deployer.parameter("InputPrefix"),
                 deployer.parameter("OutputPrefix"), deployer.ref(deployer.only("AWS::DynamoDB::Table")),
                 stateMachineArn, secretArn, klingUrl, kling.dialect().name().toLowerCase(), simulator != null);
         writeEndpoints();

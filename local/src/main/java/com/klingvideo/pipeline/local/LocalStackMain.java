@@ -122,7 +122,8 @@ public final class LocalStackMain {
             Path target = repo.resolve(".local-stack/demo/" + jobId + ".mp4");
             Files.createDirectories(target.getParent());
             Files.deleteIfExists(target);
-            stack.s3().getObject(b -> b.bucket(e.bucket()).key(item(item, "videoKey")), target);
+            String videoKey = item(item, "videoKey");
+            stack.s3().getObject(b -> b.bucket(e.bucket()).key(videoKey), target);
             System.out.println("demo: the video is " + repo.root().relativize(target) + " (" + Files.size(target)
                     + " bytes)");
         } else {
