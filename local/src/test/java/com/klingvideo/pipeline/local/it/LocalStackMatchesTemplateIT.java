@@ -1,0 +1,137 @@
+package com.klingvideo.pipeline.local.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.klingvideo.pipeline.local.LocalStack;
+import com.klingvideo.pipeline.local.LocalStackOptions;
+import com.klingvideo.pipeline.local.RepositoryLayout;
+import com.klingvideo.pipeline.local.SamTemplate;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+import software.amazon.awssdk.services.s3.model.LambdaFunctionConfiguration;
+
+/**
+ * What the local stack created in moto is what template.yaml declares: a template change the local
+ * stack does not follow fails here, not silently in a demo.
+ */
+class LocalStackMatchesTemplateIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path state;
+    static LocalStack stack;
+    static SamTemplate template;
+
+    @BeforeAll
+    static void start() {
+        stack = LocalStack.start(LocalStackOptions.forTests(state));
+        template = SamTemplate.read(RepositoryLayout.locate().template());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void table_should_haveTheTemplatesKeysAndIndexes() {
+        JsonNode declared = template.properties("JobsTable");
+        TableDescription table = stack.dynamoDb().describeTable(b -> b.tableName(stack.endpoints().table())).table();
+
+        assertThat(table.keySchema()).extracting(k -> k.attributeName() + ":" + k.keyTypeAsString())
+                .containsExactlyElementsOf(keys(declared.path("KeySchema")));
+        assertThat(table.globalSecondaryIndexes()).extracting(i -> i.indexName())
+                .containsExactlyInAnyOrderElementsOf(declared.path("GlobalSecondaryIndexes").findValuesAsText("IndexName"));
+        for (JsonNode index : declared.path("GlobalSecondaryIndexes")) {
+            var created = table.globalSecondaryIndexes().stream()
+                    .filter(i -> i.indexName().equals(index.path("IndexName").asText())).findFirst().orElseThrow();
+            assertThat(created.keySchema()).extracting(k -> k.attributeName() + ":" + k.keyTypeAsString())
+                    .containsExactlyElementsOf(keys(index.path("KeySchema")));
+            assertThat(created.projection().projectionTypeAsString())
+                    .isEqualTo(index.path("Projection").path("ProjectionType").asText());
+        }
+    }
+
+    @Test
+    void bucket_should_notifyTheSubmitFunctionWithTheTemplatesFilters() {
+        List<LambdaFunctionConfiguration> created = stack.s3()
+                .getBucketNotificationConfiguration(b -> b.bucket(stack.endpoints().bucket()))
+                .lambdaFunctionConfigurations();
+        Set<String> declared = new HashSet<>();
+        for (var event : template.properties("SubmitFunction").path("Events").properties()) {
+            if ("S3".equals(event.getValue().path("Type").asText())) {
+                List<String> rules = new ArrayList<>();
+                event.getValue().path("Properties").path("Filter").path("S3Key").path("Rules").forEach(r ->
+                        rules.add(r.path("Name").asText().toLowerCase() + "=" + ruleValue(r.path("Value"))));
+                declared.add(String.join(",", rules));
+            }
+        }
+        Set<String> actual = new HashSet<>();
+        for (LambdaFunctionConfiguration c : created) {
+            assertThat(c.lambdaFunctionArn()).endsWith(":function:SubmitFunction:live");
+            assertThat(c.eventsAsStrings()).containsExactly("s3:ObjectCreated:*");
+            actual.add(String.join(",", c.filter().key().filterRules().stream()
+                    .map(r -> r.nameAsString().toLowerCase() + "=" + r.value()).toList()));
+        }
+        assertThat(actual).isEqualTo(declared).hasSize(7);
+    }
+
+    @Test
+    void stateMachine_should_beTheDefinitionFileWithTheSubstitutionsFilledIn() throws IOException {
+        String definition = stack.stepFunctions().describeStateMachine(b -> b.stateMachineArn(
+                stack.endpoints().stateMachineArn())).definition();
+        String file = Files.readString(RepositoryLayout.locate().resolve(
+                template.properties("VideoJobStateMachine").path("DefinitionUri").asText()));
+        String expected = file.replace("${CheckStatusFunctionArn}",
+                "arn:aws:lambda:us-east-1:123456789012:function:CheckStatusFunction:live");
+        assertThat(JSON.readTree(definition)).isEqualTo(JSON.readTree(expected));
+        assertThat(definition).doesNotContain("${");
+    }
+
+    @Test
+    void lambdaHost_should_runEveryFunctionOfTheTemplate() {
+        for (String function : template.resourcesOfType(SamTemplate.FUNCTION)) {
+            var result = stack.lambdaHost().invoke(function + ":live", "{}".getBytes());
+            // an empty event is the function's to refuse; what matters is that the host knows the function
+            assertThat(result).as(function).isNotNull();
+        }
+        assertThat(stack.lambdaHost().invocations("CheckStatusFunction")).isPositive();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> stack.lambdaHost().invoke("NotInTheTemplate",
+                "{}".getBytes())).isInstanceOf(com.klingvideo.pipeline.local.lambda.InvocationRejectedException.class);
+    }
+
+    @Test
+    void environment_should_comeFromTheTemplate() throws IOException {
+        JsonNode endpoints = JSON.readTree(stack.endpointsFile().toFile());
+        assertThat(endpoints.path("bucket").asText()).startsWith("kling-video-media-");
+        assertThat(endpoints.path("inputPrefix").asText())
+                .isEqualTo(template.root().path("Parameters").path("InputPrefix").path("Default").asText());
+        assertThat(endpoints.path("apiUrl").asText()).endsWith("/" + template.properties("JobsApi")
+                .path("StageName").asText());
+    }
+
+    private static List<String> keys(JsonNode schema) {
+        List<String> keys = new ArrayList<>();
+        schema.forEach(k -> keys.add(k.path("AttributeName").asText() + ":" + k.path("KeyType").asText()));
+        return keys;
+    }
+
+    private static String ruleValue(JsonNode value) {
+        return value.isTextual() ? value.asText()
+                : template.root().path("Parameters").path(value.path("Ref").asText()).path("Default").asText();
+    }
+}
