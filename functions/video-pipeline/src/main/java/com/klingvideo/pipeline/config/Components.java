@@ -72,7 +72,7 @@ public final class Components {
 
         PipelineSettings settings = pipelineSettings(env);
         JobStore store = new DynamoDbJobStore(aws.dynamoDb(), env.required("JOBS_TABLE"));
-        MediaStore media = new S3MediaStore(aws.s3(), aws.s3Presigner(), downloads(env));
+        MediaStore media = new S3MediaStore(aws.s3(), aws.s3Presigner(), downloads());
         VideoGenerator kling = new KlingClient(
                 new KlingClientSettings(
                         KlingDialect.parse(env.optional("KLING_API_STYLE", "official")),
@@ -132,7 +132,7 @@ public final class Components {
                 env.seconds("RESUME_WAIT_SECONDS", 60, 1, 3600));
     }
 
-    private static HttpClient downloads(Settings env) {
+    private static HttpClient downloads() {
         return HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NORMAL)

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  */
 public final class ApiJobs {
     static final int MAX_IDEMPOTENCY_KEY_LENGTH = 128;
-    static final int MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+    private static final int MAX_IMAGE_BYTES = (int) ImageRules.MAX_BYTES;
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     private final JobStore store;
@@ -170,7 +170,7 @@ public final class ApiJobs {
             data = comma < 0 ? "" : data.substring(comma + 1);
         }
         if ((long) data.length() * 3 / 4 > MAX_IMAGE_BYTES + 2) {
-            errors.add(new FieldError(field, "image is larger than 10 MB (10485760 bytes)"));
+            errors.add(ImageRules.tooLarge(field, (long) data.length() * 3 / 4).orElseThrow());
             return null;
         }
         try {

@@ -5,6 +5,7 @@ import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Kling's rules for an input image (start or end frame): JPEG or PNG, at most 10 MiB, each side at
@@ -36,10 +37,7 @@ public final class ImageRules {
         Objects.requireNonNull(field, "field");
         Objects.requireNonNull(facts, "facts");
         List<FieldError> errors = new ArrayList<>();
-        if (sizeBytes > MAX_BYTES) {
-            errors.add(new FieldError(field, field + " is " + sizeBytes + " bytes; at most " + MAX_BYTES
-                    + " bytes (10 MiB) are accepted"));
-        }
+        tooLarge(field, sizeBytes).ifPresent(errors::add);
         long width = facts.width();
         long height = facts.height();
         if (width < MIN_SIDE_PX || height < MIN_SIDE_PX) {
@@ -53,6 +51,12 @@ public final class ImageRules {
             errors.add(new FieldError(field, field + " aspect ratio " + ratio + " is outside 1:2.5 to 2.5:1"));
         }
         return List.copyOf(errors);
+    }
+
+    /** The size rule alone, checked before any content is read. */
+    public static Optional<FieldError> tooLarge(String field, long sizeBytes) {
+        return sizeBytes <= MAX_BYTES ? Optional.empty() : Optional.of(new FieldError(field, field + " is " + sizeBytes
+                + " bytes; at most " + MAX_BYTES + " bytes (10 MiB) are accepted"));
     }
 
     /** The error for content that could not be read as an image at all. */

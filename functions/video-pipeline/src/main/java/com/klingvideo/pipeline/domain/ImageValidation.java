@@ -31,9 +31,9 @@ public final class ImageValidation {
 
     /** Problems with an object already described. */
     public List<FieldError> checkObject(String field, ObjectInfo info) {
-        if (info.sizeBytes() > ImageRules.MAX_BYTES) {
-            return List.of(new FieldError(field, field + " is " + info.sizeBytes() + " bytes; at most "
-                    + ImageRules.MAX_BYTES + " bytes (10 MiB) are accepted"));
+        Optional<FieldError> tooLarge = ImageRules.tooLarge(field, info.sizeBytes());
+        if (tooLarge.isPresent()) {
+            return List.of(tooLarge.get());
         }
         try (InputStream content = media.open(info.location())) {
             return ImageRules.check(field, inspector.inspect(content), info.sizeBytes());

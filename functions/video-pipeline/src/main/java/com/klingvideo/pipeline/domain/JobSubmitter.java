@@ -24,7 +24,7 @@ import java.util.Optional;
  */
 public final class JobSubmitter {
     /** Largest image sent inline as base64; Kling's own limit. */
-    static final int MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+    private static final int MAX_IMAGE_BYTES = (int) ImageRules.MAX_BYTES;
     private static final JsonLog LOG = JsonLog.of(JobSubmitter.class);
 
     private final JobStore store;

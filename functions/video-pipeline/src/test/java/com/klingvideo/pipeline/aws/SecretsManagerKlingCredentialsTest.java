@@ -1,5 +1,6 @@
 package com.klingvideo.pipeline.aws;
 
+import com.klingvideo.pipeline.fakes.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

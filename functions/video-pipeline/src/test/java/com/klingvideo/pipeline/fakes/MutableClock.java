@@ -5,9 +5,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** A clock tests move by hand. */
+/** A clock that stands still until a test moves it, and counts how often it was read. */
 public final class MutableClock extends Clock {
+    private final AtomicInteger reads = new AtomicInteger();
     private volatile Instant now;
 
     public MutableClock(Instant start) {
@@ -16,6 +18,11 @@ public final class MutableClock extends Clock {
 
     public void advance(Duration by) {
         now = now.plus(by);
+    }
+
+    /** How many times the time was read (a token minted at construction would show here). */
+    public int reads() {
+        return reads.get();
     }
 
     @Override
@@ -30,6 +37,7 @@ public final class MutableClock extends Clock {
 
     @Override
     public Instant instant() {
+        reads.incrementAndGet();
         return now;
     }
 }

@@ -1,5 +1,6 @@
 package com.klingvideo.pipeline.kling;
 
+import com.klingvideo.pipeline.fakes.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
