@@ -30,7 +30,6 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The composition root: the one place that reads the environment and builds clients, once per
@@ -101,7 +100,7 @@ public final class Components {
                 env.seconds("SUBMIT_RETRY_BASE_SECONDS", 5, 1, 3600),
                 env.seconds("SUBMIT_RETRY_MAX_SECONDS", 300, 1, 3600),
                 env.minutes("SUBMIT_DEADLINE_MINUTES", 60, 1, 1440),
-                () -> ThreadLocalRandom.current().nextDouble());
+                new LazyJitter());
 
         ImageValidation images = new ImageValidation(media);
         JobSubmitter submitter = new JobSubmitter(store, kling, media, retryPolicy, pollPolicy, settings, clock);
