@@ -157,13 +157,26 @@ class JobSubmitterTest {
     }
 
     @Test
-    void submit_should_failWithAccountCode_when_resourcePackUsedUp() {
+    void submit_should_failWithAccountCodeAndRaiseTheAlert_when_resourcePackUsedUp() throws Exception {
         PipelineFixture f = new PipelineFixture();
         Job job = queued(f);
         f.kling.failCreate(new KlingAccountException("1102", 429, "Kling 1102: resource pack exhausted"));
-        JobSubmitter.Outcome outcome = f.submitter.submit(job);
+        java.io.ByteArrayOutputStream logs = new java.io.ByteArrayOutputStream();
+        com.klingvideo.pipeline.log.JsonLog.redirect(new java.io.PrintStream(logs, true, "UTF-8"));
+        JobSubmitter.Outcome outcome;
+        try {
+            outcome = f.submitter.submit(job);
+        } finally {
+            com.klingvideo.pipeline.log.JsonLog.redirect(System.out);
+        }
         assertThat(outcome.job().status()).isEqualTo(JobStatus.FAILED);
         assertThat(outcome.job().failure().code()).isEqualTo("KLING_ACCOUNT_1102");
+        // the template's metric filter { $.alert = "KLING_ACCOUNT" } counts this line and raises the alarm
+        com.fasterxml.jackson.databind.JsonNode alert = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(logs.toString("UTF-8").lines().filter(l -> l.contains("alert")).findFirst().orElseThrow());
+        assertThat(alert.path("alert").asText()).isEqualTo("KLING_ACCOUNT");
+        assertThat(alert.path("jobId").asText()).isEqualTo("u-job1");
+        assertThat(alert.path("level").asText()).isEqualTo("ERROR");
     }
 
     @Test
