@@ -1,6 +1,7 @@
 package com.klingvideo.pipeline.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.klingvideo.pipeline.local.lambda.LambdaHost;
 import com.klingvideo.pipeline.local.lambda.LocalFunction;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -65,8 +67,7 @@ final class TemplateDeployer {
     }
 
     String parameter(String name) {
-        return intrinsics.string(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
-                .put("Ref", name));
+        return intrinsics.string(JsonNodeFactory.instance.objectNode().put("Ref", name));
     }
 
     /** The one resource of a type, by logical id. */
@@ -132,7 +133,7 @@ final class TemplateDeployer {
                 List<FilterRule> rules = new ArrayList<>();
                 props.path("Filter").path("S3Key").path("Rules").forEach(r -> rules.add(FilterRule.builder()
                         // moto wants the rule names in lower case, as the template writes them.
-                        .name(r.path("Name").asText().toLowerCase(java.util.Locale.ROOT))
+                        .name(r.path("Name").asText().toLowerCase(Locale.ROOT))
                         .value(intrinsics.string(r.path("Value")))
                         .build()));
                 List<String> events = new ArrayList<>();
