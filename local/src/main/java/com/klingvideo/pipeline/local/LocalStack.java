@@ -2,11 +2,13 @@ package com.klingvideo.pipeline.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.klingvideo.pipeline.kling.KlingDialect;
 import com.klingvideo.pipeline.local.api.RestApi;
 import com.klingvideo.pipeline.local.api.LocalApi;
 import com.klingvideo.pipeline.local.kling.KlingSimulator;
 import com.klingvideo.pipeline.local.kling.SimulatorConfig;
+import com.klingvideo.pipeline.local.lambda.FailedEvent;
 import com.klingvideo.pipeline.local.lambda.LambdaHost;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,6 +30,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The whole pipeline on one machine: moto (AWS), the Lambda host (the real handlers), the local API and
@@ -51,6 +54,7 @@ public final class LocalStack implements AutoCloseable {
     private S3Client s3;
     private DynamoDbClient dynamo;
     private SfnClient sfn;
+    private SqsClient sqs;
 
     /**
      * Where everything is; also written to {@code endpoints.json} in the state directory.
@@ -71,6 +75,7 @@ public final class LocalStack implements AutoCloseable {
             String table,
             String stateMachineArn,
             String secretArn,
+            String deadLetterQueueUrl,
             URI klingUrl,
             String klingStyle,
             boolean klingSimulated) {
@@ -127,6 +132,8 @@ public final class LocalStack implements AutoCloseable {
                 .endpointOverride(moto.endpoint()).build());
         sfn = remember(SfnClient.builder().httpClient(http).region(region).credentialsProvider(credentials)
                 .endpointOverride(moto.endpoint()).build());
+        sqs = remember(SqsClient.builder().httpClient(http).region(region).credentialsProvider(credentials)
+                .endpointOverride(moto.endpoint()).build());
         SecretsManagerClient secrets = remember(SecretsManagerClient.builder().httpClient(http).region(region)
                 .credentialsProvider(credentials).endpointOverride(moto.endpoint()).build());
 
@@ -148,7 +155,16 @@ public final class LocalStack implements AutoCloseable {
                 "AWS_ACCESS_KEY_ID", ACCESS_KEY,
                 "AWS_SECRET_ACCESS_KEY", SECRET_KEY,
                 "AWS_ENDPOINT_URL", moto.endpoint().toString());
-        deployer.registerFunctions(lambdaHost, runtime, options.functionTuning());
+        Map<String, String> queues = deployer.createQueues(sqs);
+        Map<String, String> functions = new LinkedHashMap<>();
+        deployer.registerFunctions(lambdaHost, runtime, options.functionTuning()).keySet().forEach(id -> {
+            String queue = deployer.onFailureQueue(id);
+            if (queue != null) {
+                functions.put(id, queues.get(queue));
+            }
+        });
+        lambdaHost.onRetriesExhausted(failed -> deadLetter(failed, deployer.functionArn(failed.functionName()),
+                functions.get(failed.functionName())));
         deployer.configureNotifications(s3);
         if (!stateMachineArn.equals(deployer.ref(deployer.only("AWS::Serverless::StateMachine")))) {
             throw new IllegalStateException("moto named the state machine " + stateMachineArn
@@ -162,8 +178,35 @@ public final class LocalStack implements AutoCloseable {
         endpoints = new Endpoints(moto.endpoint(), LocalNames.REGION, ACCESS_KEY, SECRET_KEY, lambdaHost.endpoint(),
                 api.endpoint(), apiKey, deployer.ref(deployer.only("AWS::S3::Bucket")), deployer.parameter("InputPrefix"),
                 deployer.parameter("OutputPrefix"), deployer.ref(deployer.only("AWS::DynamoDB::Table")),
-                stateMachineArn, secretArn, klingUrl, kling.dialect().name().toLowerCase(), simulator != null);
+                stateMachineArn, secretArn, functions.values().stream().findFirst().orElse(null), klingUrl, kling.dialect().name().toLowerCase(), simulator != null);
         writeEndpoints();
+    }
+
+    /** What Lambda sends to an SQS on-failure destination when an event's retries are exhausted. */
+    private void deadLetter(FailedEvent failed, String functionArn, String queueUrl) {
+        if (queueUrl == null) {
+            return;
+        }
+        ObjectMapper json = new ObjectMapper();
+        try {
+            ObjectNode record = json.createObjectNode();
+            record.put("version", "1.0");
+            record.put("timestamp", java.time.Instant.now().toString());
+            record.putObject("requestContext")
+                    .put("requestId", failed.requestId())
+                    .put("functionArn", functionArn)
+                    .put("condition", "RetriesExhausted")
+                    .put("approximateInvokeCount", failed.attempts());
+            record.set("requestPayload", json.readTree(failed.payload()));
+            record.putObject("responseContext")
+                    .put("statusCode", 200)
+                    .put("executedVersion", "$LATEST")
+                    .put("functionError", "Unhandled");
+            record.set("responsePayload", json.readTree(failed.result().payload()));
+            sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(record.toString()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot build the dead-letter record", e);
+        }
     }
 
     private static KlingEndpoint simulatorKeys(KlingDialect dialect) {
@@ -225,6 +268,10 @@ public final class LocalStack implements AutoCloseable {
 
     public SfnClient stepFunctions() {
         return sfn;
+    }
+
+    public SqsClient sqs() {
+        return sqs;
     }
 
     /** Stops everything started, newest first; safe to call twice. */

@@ -30,6 +30,7 @@ import software.amazon.awssdk.services.s3.model.Event;
 import software.amazon.awssdk.services.s3.model.FilterRule;
 import software.amazon.awssdk.services.s3.model.LambdaFunctionConfiguration;
 import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Creates the template's resources in moto and registers its functions with the local Lambda host:
@@ -153,6 +154,33 @@ final class TemplateDeployer {
         }
         s3.putBucketNotificationConfiguration(b -> b.bucket(ref(bucketId))
                 .notificationConfiguration(n -> n.lambdaFunctionConfigurations(configurations)));
+    }
+
+    /** Creates the template's queues; returns their URLs by logical id. */
+    Map<String, String> createQueues(SqsClient sqs) {
+        Map<String, String> urls = new LinkedHashMap<>();
+        for (String id : template.resourcesOfType("AWS::SQS::Queue")) {
+            String name = names.resolve(id, "QueueName");
+            urls.put(id, sqs.createQueue(b -> b.queueName(name)).queueUrl());
+        }
+        return urls;
+    }
+
+    /**
+     * The queue a function's failed asynchronous invocations go to ({@code EventInvokeConfig
+     * DestinationConfig OnFailure} of type SQS), by the queue's logical id; null when it has none.
+     */
+    String onFailureQueue(String functionId) {
+        JsonNode onFailure = template.properties(functionId).path("EventInvokeConfig").path("DestinationConfig")
+                .path("OnFailure");
+        if (!"SQS".equals(onFailure.path("Type").asText())) {
+            return null;
+        }
+        JsonNode getAtt = onFailure.path("Destination").path("Fn::GetAtt");
+        if (!getAtt.isArray() || !"Arn".equals(getAtt.path(1).asText())) {
+            throw new IllegalStateException(functionId + ": OnFailure destination must be !GetAtt <queue>.Arn");
+        }
+        return getAtt.path(0).asText();
     }
 
     /** Creates the state machine from its definition file with the template's substitutions; returns its ARN. */

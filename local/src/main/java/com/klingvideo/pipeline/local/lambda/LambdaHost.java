@@ -48,7 +48,8 @@ import java.util.regex.Pattern;
  *       {@code Sandbox.Timedout}.</li>
  *   <li>{@code Event}: 202 at once; the function runs in the background, and a failed run is retried up
  *       to the function's {@code maxEventRetries} times, after 1 s and then 2 s (Lambda waits about one
- *       and then two minutes). Each failure is logged as one JSON line.</li>
+ *       and then two minutes). Each failure is logged as one JSON line, and an event whose retries are
+ *       exhausted goes to the destination set with {@link #onRetriesExhausted}.</li>
  *   <li>{@code DryRun}: 204.</li>
  *   <li>An unknown function: 404 {@code ResourceNotFoundException}; a payload that is not JSON: 400
  *       {@code InvalidRequestContentException}.</li>
@@ -72,6 +73,7 @@ public final class LambdaHost implements AutoCloseable {
     private final Function<Map<String, String>, ?> componentsFactory;
     private final Clock clock = Clock.systemUTC();
     private final Map<String, HostedFunction> functions = new ConcurrentHashMap<>();
+    private volatile java.util.function.Consumer<FailedEvent> retriesExhausted = failed -> { };
     private final ExecutorService workers = Executors.newCachedThreadPool(daemons("lambda-run"));
     private final ScheduledExecutorService events = Executors.newScheduledThreadPool(4, daemons("lambda-event"));
     private HttpServer server;
@@ -105,6 +107,15 @@ public final class LambdaHost implements AutoCloseable {
      *
      * @throws IllegalArgumentException when the name is taken or the handler is not a loadable Lambda handler
      */
+    /**
+     * Where an event goes when every attempt failed (Lambda's on-failure destination); by default it is
+     * only logged.
+     */
+    public LambdaHost onRetriesExhausted(java.util.function.Consumer<FailedEvent> destination) {
+        this.retriesExhausted = java.util.Objects.requireNonNull(destination, "destination");
+        return this;
+    }
+
     public LambdaHost register(LocalFunction function) {
         HostedFunction hosted = new HostedFunction(function, componentsType,
                 () -> componentsFactory.apply(function.environment()));
@@ -242,7 +253,15 @@ public final class LambdaHost implements AutoCloseable {
         LOG.error("lambda.event.failed", "function", function.function().name(), "requestId", requestId,
                 "attempt", attempt, "maxRetries", retries, "errorType", result.errorType(),
                 "errorMessage", errorMessage(result), "retryInSeconds", delay == null ? null : delay.toSeconds(),
-                "outcome", delay == null ? "dropped" : "retrying");
+                "outcome", delay == null ? "retries exhausted" : "retrying");
+        if (delay == null) {
+            try {
+                retriesExhausted.accept(new FailedEvent(function.function().name(), requestId, payload, result, attempt));
+            } catch (RuntimeException e) {
+                LOG.error("lambda.event.destination_failed", "function", function.function().name(),
+                        "requestId", requestId, "error", e.getMessage());
+            }
+        }
         if (delay != null) {
             try {
                 events.schedule(() -> runEvent(function, reference, payload, requestId, attempt + 1),

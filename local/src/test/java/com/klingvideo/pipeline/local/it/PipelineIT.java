@@ -168,6 +168,37 @@ class PipelineIT {
     }
 
     @Test
+    void failingUploadEvent_should_landInTheDeadLetterQueue_when_everyAttemptFails() throws Exception {
+        // GIVEN an upload notification the function cannot handle (a key that is not URL-encoded properly)
+        String event = JSON.writeValueAsString(Map.of("Records", List.of(Map.of(
+                "eventVersion", "2.1", "eventSource", "aws:s3", "awsRegion", "us-east-1",
+                "eventTime", "2026-11-25T10:00:00.000Z", "eventName", "ObjectCreated:Put",
+                "s3", Map.of("s3SchemaVersion", "1.0", "configurationId", "x",
+                        "bucket", Map.of("name", "no-such-bucket", "arn", "arn:aws:s3:::no-such-bucket"),
+                        "object", Map.of("key", "inputs/lost%zz.jpg", "size", 1, "eTag", "e", "sequencer", "1"))))));
+        try (LambdaClient lambda = lambdaClient()) {
+            lambda.invoke(b -> b.functionName("SubmitFunction:live").invocationType(InvocationType.EVENT)
+                    .payload(SdkBytes.fromUtf8String(event)));
+        }
+
+        // THEN after Lambda's retries the event is kept in the template's dead-letter queue, not dropped
+        String queue = stack.endpoints().deadLetterQueueUrl();
+        JsonNode record = null;
+        for (int i = 0; i < 30 && record == null; i++) {
+            var messages = stack.sqs().receiveMessage(b -> b.queueUrl(queue).waitTimeSeconds(1)).messages();
+            if (!messages.isEmpty()) {
+                record = JSON.readTree(messages.get(0).body());
+            }
+        }
+        assertThat(record).as("a dead-letter record").isNotNull();
+        assertThat(record.path("requestContext").path("condition").asText()).isEqualTo("RetriesExhausted");
+        assertThat(record.path("requestContext").path("approximateInvokeCount").asInt()).isEqualTo(3);
+        assertThat(record.path("requestPayload").path("Records").get(0).path("s3").path("bucket").path("name").asText())
+                .isEqualTo("no-such-bucket");
+        assertThat(record.path("responsePayload").path("errorType").asText()).isNotBlank();
+    }
+
+    @Test
     void badInput_should_failWithReasonsAndNoKlingCall_when_imageTooSmallAndParametersWrong() {
         long created = stack.simulator().counters().tasksCreated();
         String jobId = driver.upload("tiny.png", TestImages.png(120, 90),
