@@ -219,6 +219,25 @@ class LambdaHostTest {
     }
 
     @Test
+    void invoke_should_hand_the_event_to_the_destination_when_the_retries_are_used_up() {
+        // GIVEN a destination for exhausted events, and Flaky failing more often than its one retry
+        java.util.List<FailedEvent> delivered = new java.util.concurrent.CopyOnWriteArrayList<>();
+        host.onRetriesExhausted(delivered::add);
+        lambda.invoke(r -> r.functionName("Flaky").invocationType(InvocationType.EVENT)
+                .payload(json("{\"failures\": 5}")));
+
+        // WHEN both attempts failed
+        await(() -> !delivered.isEmpty());
+
+        // THEN the destination got the event as sent, with the last error and the number of attempts
+        FailedEvent failed = delivered.get(0);
+        assertThat(failed.functionName()).isEqualTo("Flaky");
+        assertThat(failed.attempts()).isEqualTo(2);
+        assertThat(new String(failed.payload(), java.nio.charset.StandardCharsets.UTF_8)).contains("failures");
+        assertThat(failed.result().failed()).isTrue();
+    }
+
+    @Test
     void invoke_should_answer_204_without_running_the_function_when_the_invocation_type_is_dry_run() {
         InvokeResponse response = lambda.invoke(r -> r.functionName("Echo").invocationType(InvocationType.DRY_RUN));
 
