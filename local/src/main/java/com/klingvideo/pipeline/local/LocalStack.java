@@ -156,15 +156,15 @@ public final class LocalStack implements AutoCloseable {
                 "AWS_SECRET_ACCESS_KEY", SECRET_KEY,
                 "AWS_ENDPOINT_URL", moto.endpoint().toString());
         Map<String, String> queues = deployer.createQueues(sqs);
-        Map<String, String> functions = new LinkedHashMap<>();
+        Map<String, String> onFailureQueues = new LinkedHashMap<>();
         deployer.registerFunctions(lambdaHost, runtime, options.functionTuning()).keySet().forEach(id -> {
             String queue = deployer.onFailureQueue(id);
             if (queue != null) {
-                functions.put(id, queues.get(queue));
+                onFailureQueues.put(id, queues.get(queue));
             }
         });
         lambdaHost.onRetriesExhausted(failed -> deadLetter(failed, deployer.functionArn(failed.functionName()),
-                functions.get(failed.functionName())));
+                onFailureQueues.get(failed.functionName())));
         deployer.configureNotifications(s3);
         if (!stateMachineArn.equals(deployer.ref(deployer.only("AWS::Serverless::StateMachine")))) {
             throw new IllegalStateException("moto named the state machine " + stateMachineArn
@@ -178,7 +178,7 @@ public final class LocalStack implements AutoCloseable {
         endpoints = new Endpoints(moto.endpoint(), LocalNames.REGION, ACCESS_KEY, SECRET_KEY, lambdaHost.endpoint(),
                 api.endpoint(), apiKey, deployer.ref(deployer.only("AWS::S3::Bucket")), deployer.parameter("InputPrefix"),
                 deployer.parameter("OutputPrefix"), deployer.ref(deployer.only("AWS::DynamoDB::Table")),
-                stateMachineArn, secretArn, functions.values().stream().findFirst().orElse(null), klingUrl, kling.dialect().name().toLowerCase(), simulator != null);
+                stateMachineArn, secretArn, onFailureQueues.get("SubmitFunction"), klingUrl, kling.dialect().name().toLowerCase(), simulator != null);
         writeEndpoints();
     }
 
