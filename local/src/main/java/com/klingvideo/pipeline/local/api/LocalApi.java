@@ -4,14 +4,12 @@ import com.klingvideo.pipeline.local.lambda.InvocationRejectedException;
 import com.klingvideo.pipeline.local.lambda.InvocationResult;
 import com.klingvideo.pipeline.local.lambda.LambdaHost;
 import com.klingvideo.pipeline.log.JsonLog;
+import com.klingvideo.pipeline.local.LoopbackServer;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -23,9 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * API Gateway (REST API, Lambda proxy integration) on a local address: requests under
@@ -50,8 +45,7 @@ public final class LocalApi implements AutoCloseable {
     private final int port;
     private final String apiId = randomId();
     private final Map<PathTemplate, List<ApiRoute>> resources = new LinkedHashMap<>();
-    private HttpServer server;
-    private ExecutorService threads;
+    private LoopbackServer server;
     private boolean closed;
 
     /**
@@ -78,20 +72,7 @@ public final class LocalApi implements AutoCloseable {
         if (server != null || closed) {
             throw new IllegalStateException(closed ? "closed" : "already started");
         }
-        try {
-            server = HttpServer.create(new InetSocketAddress(host, port), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on " + host + ":" + port, e);
-        }
-        AtomicInteger counter = new AtomicInteger();
-        threads = Executors.newFixedThreadPool(HTTP_THREADS, runnable -> {
-            Thread thread = new Thread(runnable, "local-api-" + counter.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
-        server.setExecutor(threads);
-        server.createContext("/", this::serve);
-        server.start();
+        server = LoopbackServer.start(host, port, HTTP_THREADS, "local-api", this::serve);
         return this;
     }
 
@@ -100,7 +81,7 @@ public final class LocalApi implements AutoCloseable {
         if (server == null) {
             throw new IllegalStateException("not started");
         }
-        return URI.create("http://" + host + ":" + server.getAddress().getPort() + "/" + api.stageName());
+        return URI.create(server.baseUri() + "/" + api.stageName());
     }
 
     /** Stops serving and frees the port. */
@@ -111,8 +92,7 @@ public final class LocalApi implements AutoCloseable {
         }
         closed = true;
         if (server != null) {
-            server.stop(0);
-            threads.shutdownNow();
+            server.close();
         }
     }
 

@@ -3,13 +3,11 @@ package com.klingvideo.pipeline.local.kling;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.klingvideo.pipeline.kling.KlingDialect;
 import com.klingvideo.pipeline.log.JsonLog;
+import com.klingvideo.pipeline.local.LoopbackServer;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
 import java.util.Objects;
@@ -17,7 +15,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A stand-in for Kling's image-to-video API, official or gateway dialect, on 127.0.0.1: it checks
@@ -45,8 +42,7 @@ public final class KlingSimulator implements AutoCloseable {
     private final SimulatedKling kling;
     private final VideoLinks links;
     private final FrontEnd api;
-    private ExecutorService workers;
-    private HttpServer server;
+    private LoopbackServer server;
     private boolean stopped;
 
     public KlingSimulator(SimulatorConfig config) {
@@ -66,15 +62,8 @@ public final class KlingSimulator implements AutoCloseable {
         if (stopped || server != null) {
             throw new IllegalStateException("a simulator starts once");
         }
-        try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), config.port()), 64);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot bind 127.0.0.1:" + config.port(), e);
-        }
-        workers = Executors.newFixedThreadPool(config.serverThreads(), threads("kling-sim-http"));
-        server.setExecutor(workers);
-        server.createContext("/", this::handle);
-        server.start();
+        server = LoopbackServer.start(InetAddress.getLoopbackAddress().getHostAddress(), config.port(),
+                config.serverThreads(), "kling-sim-http", this::handle);
         return this;
     }
 
@@ -82,8 +71,7 @@ public final class KlingSimulator implements AutoCloseable {
     public synchronized void stop() {
         stopped = true;
         if (server != null) {
-            server.stop(0);
-            workers.shutdownNow();
+            server.close();
         }
         renderers.shutdownNow();
     }
@@ -98,7 +86,7 @@ public final class KlingSimulator implements AutoCloseable {
         if (server == null) {
             throw new IllegalStateException("the simulator is not started");
         }
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return server.baseUri();
     }
 
     public SimulatorConfig config() {
@@ -194,11 +182,6 @@ public final class KlingSimulator implements AutoCloseable {
     }
 
     private static ThreadFactory threads(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
+        return LoopbackServer.daemonThreads(prefix);
     }
 }

@@ -6,11 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.klingvideo.pipeline.config.Components;
 import com.klingvideo.pipeline.log.JsonLog;
+import com.klingvideo.pipeline.local.LoopbackServer;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +28,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -76,8 +74,7 @@ public final class LambdaHost implements AutoCloseable {
     private volatile java.util.function.Consumer<FailedEvent> retriesExhausted = failed -> { };
     private final ExecutorService workers = Executors.newCachedThreadPool(daemons("lambda-run"));
     private final ScheduledExecutorService events = Executors.newScheduledThreadPool(4, daemons("lambda-event"));
-    private HttpServer server;
-    private ExecutorService httpThreads;
+    private LoopbackServer server;
     private boolean closed;
 
     /**
@@ -130,15 +127,7 @@ public final class LambdaHost implements AutoCloseable {
         if (server != null || closed) {
             throw new IllegalStateException(closed ? "closed" : "already started");
         }
-        try {
-            server = HttpServer.create(new InetSocketAddress(host, port), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on " + host + ":" + port, e);
-        }
-        httpThreads = Executors.newFixedThreadPool(HTTP_THREADS, daemons("lambda-http"));
-        server.setExecutor(httpThreads);
-        server.createContext("/", this::serve);
-        server.start();
+        server = LoopbackServer.start(host, port, HTTP_THREADS, "lambda-http", this::serve);
         return this;
     }
 
@@ -147,7 +136,7 @@ public final class LambdaHost implements AutoCloseable {
         if (server == null) {
             throw new IllegalStateException("not started");
         }
-        return URI.create("http://" + host + ":" + server.getAddress().getPort());
+        return server.baseUri();
     }
 
     /**
@@ -187,8 +176,7 @@ public final class LambdaHost implements AutoCloseable {
         }
         closed = true;
         if (server != null) {
-            server.stop(0);
-            httpThreads.shutdownNow();
+            server.close();
         }
         events.shutdownNow();
         workers.shutdownNow();
@@ -414,11 +402,6 @@ public final class LambdaHost implements AutoCloseable {
     }
 
     private static ThreadFactory daemons(String prefix) {
-        AtomicInteger counter = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
+        return LoopbackServer.daemonThreads(prefix);
     }
 }
