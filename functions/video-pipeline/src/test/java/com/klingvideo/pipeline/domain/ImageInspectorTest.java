@@ -1,13 +1,14 @@
 package com.klingvideo.pipeline.domain;
 
-import static com.klingvideo.pipeline.domain.TestImages.bytes;
-import static com.klingvideo.pipeline.domain.TestImages.concat;
+import com.klingvideo.pipeline.fakes.TestImages;
+import static com.klingvideo.pipeline.domain.ImageBytes.bytes;
+import static com.klingvideo.pipeline.domain.ImageBytes.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.klingvideo.pipeline.domain.TestImages.CountingInputStream;
-import com.klingvideo.pipeline.domain.TestImages.Jpeg;
-import com.klingvideo.pipeline.domain.TestImages.StingyInputStream;
+import com.klingvideo.pipeline.domain.ImageBytes.CountingInputStream;
+import com.klingvideo.pipeline.domain.ImageBytes.Jpeg;
+import com.klingvideo.pipeline.domain.ImageBytes.StingyInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -62,7 +63,7 @@ class ImageInspectorTest {
     void inspect_should_readSizeFromSof2_when_encoderWritesProgressiveJpeg() {
         // GIVEN a progressive JPEG from the JDK encoder, checked to really carry SOF2
         byte[] jpeg = TestImages.progressiveJpeg(640, 360);
-        assertThat(TestImages.markerOffset(jpeg, 0xC2)).isPositive();
+        assertThat(ImageBytes.markerOffset(jpeg, 0xC2)).isPositive();
 
         // WHEN
         ImageFacts facts = inspect(jpeg);
@@ -108,7 +109,7 @@ class ImageInspectorTest {
         app1[1] = (byte) 0xE1;
         app1[2] = (byte) 0xFF;
         app1[3] = (byte) 0xFF;
-        byte[] withExif = TestImages.insert(jpeg, 2, concat(app1, app1, app1));
+        byte[] withExif = ImageBytes.insert(jpeg, 2, concat(app1, app1, app1));
 
         // WHEN
         ImageFacts facts = inspect(withExif);
@@ -166,7 +167,7 @@ class ImageInspectorTest {
     void inspect_should_readSize_when_streamReadsOneByteAtATimeAndSkipsReturnZero() {
         // GIVEN an encoder's JPEG with an APP1 inserted, behind a stream that returns short reads and zero skips
         byte[] app1 = Arrays.copyOfRange(new Jpeg().segment(0xE1, 5000).bytes(), 2, 2 + 4 + 5000);
-        byte[] jpeg = TestImages.insert(TestImages.jpeg(720, 1280), 2, app1);
+        byte[] jpeg = ImageBytes.insert(TestImages.jpeg(720, 1280), 2, app1);
 
         // WHEN
         ImageFacts facts = inspector.inspect(new StingyInputStream(new ByteArrayInputStream(jpeg)));
@@ -324,7 +325,7 @@ class ImageInspectorTest {
     void inspect_should_reportTruncation_when_encoderJpegIsCutBeforeSof() {
         // GIVEN an encoder's JPEG cut one byte into its frame header
         byte[] jpeg = TestImages.jpeg(400, 400);
-        byte[] truncated = Arrays.copyOf(jpeg, TestImages.markerOffset(jpeg, 0xC0) + 1);
+        byte[] truncated = Arrays.copyOf(jpeg, ImageBytes.markerOffset(jpeg, 0xC0) + 1);
 
         // WHEN / THEN
         assertThatThrownBy(() -> inspect(truncated))

@@ -1,67 +1,15 @@
 package com.klingvideo.pipeline.domain;
 
-import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Arrays;
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 
-/** Images and streams made in memory for the image tests. */
-final class TestImages {
+/** Crafted image bytes and instrumented streams for the image inspector tests. */
+final class ImageBytes {
 
-    private TestImages() {
-    }
-
-    /** A real image of the given size written by the JDK's encoder: "jpeg", "png", "gif" or "bmp". */
-    static byte[] encode(String format, int width, int height) {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                image.setRGB(x, y, (x * 7) ^ (y * 13));
-            }
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            if (!ImageIO.write(image, format, out)) {
-                throw new IllegalStateException("no ImageIO writer for " + format);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
-
-    static byte[] jpeg(int width, int height) {
-        return encode("jpeg", width, height);
-    }
-
-    static byte[] png(int width, int height) {
-        return encode("png", width, height);
-    }
-
-    /** A real progressive JPEG (frame header SOF2) written by the JDK's encoder. */
-    static byte[] progressiveJpeg(int width, int height) {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (MemoryCacheImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
-            writer.setOutput(ios);
-            ImageWriteParam param = writer.getDefaultWriteParam();
-            param.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
-            writer.write(null, new IIOImage(image, null, null), param);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            writer.dispose();
-        }
-        return out.toByteArray();
+    private ImageBytes() {
     }
 
     /** The offset of the first marker {@code 0xFF marker} in a JPEG, walking segments from SOI. */
@@ -107,7 +55,7 @@ final class TestImages {
         }
 
         Jpeg raw(int... values) {
-            out.writeBytes(TestImages.bytes(values));
+            out.writeBytes(ImageBytes.bytes(values));
             return this;
         }
 
