@@ -1,5 +1,7 @@
 package com.klingvideo.pipeline.fakes;
 
+import java.awt.Color;
+import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,14 +17,18 @@ public final class TestImages {
     private TestImages() {
     }
 
-    /** A real image of the given size written by the JDK's encoder: "jpeg", "png", "gif" or "bmp". */
+    /**
+     * A real image of the given size written by the JDK's encoder: "jpeg", "png", "gif" or "bmp". It shows
+     * an orange oval on blue, so a video made from it can be recognised frame by frame.
+     */
     public static byte[] encode(String format, int width, int height) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                image.setRGB(x, y, (x * 7) ^ (y * 13));
-            }
-        }
+        Graphics2D g = image.createGraphics();
+        g.setColor(new Color(40, 90, 160));
+        g.fillRect(0, 0, width, height);
+        g.setColor(Color.ORANGE);
+        g.fillOval(width / 4, height / 4, width / 2, height / 2);
+        g.dispose();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             if (!ImageIO.write(image, format, out)) {

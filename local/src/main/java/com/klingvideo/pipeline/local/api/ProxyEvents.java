@@ -115,17 +115,26 @@ final class ProxyEvents {
     }
 
     private static void putHeaders(ObjectNode event, Map<String, List<String>> headers) {
-        if (headers.isEmpty()) {
-            event.putNull("headers");
-            event.putNull("multiValueHeaders");
+        putValues(event, "headers", "multiValueHeaders", headers);
+    }
+
+    /**
+     * API Gateway's pair of views of repeatable values: the last value of each name, and all of them;
+     * both null when there are none.
+     */
+    private static void putValues(ObjectNode event, String singleName, String multiName,
+                                  Map<String, List<String>> values) {
+        if (values.isEmpty()) {
+            event.putNull(singleName);
+            event.putNull(multiName);
             return;
         }
-        ObjectNode single = event.putObject("headers");
-        ObjectNode multi = event.putObject("multiValueHeaders");
-        headers.forEach((name, values) -> {
-            single.put(name, values.get(values.size() - 1));
+        ObjectNode single = event.putObject(singleName);
+        ObjectNode multi = event.putObject(multiName);
+        values.forEach((name, list) -> {
+            single.put(name, list.get(list.size() - 1));
             ArrayNode all = multi.putArray(name);
-            values.forEach(all::add);
+            list.forEach(all::add);
         });
     }
 
@@ -143,18 +152,7 @@ final class ProxyEvents {
                 parameters.computeIfAbsent(name, key -> new ArrayList<>()).add(value);
             }
         }
-        if (parameters.isEmpty()) {
-            event.putNull("queryStringParameters");
-            event.putNull("multiValueQueryStringParameters");
-            return;
-        }
-        ObjectNode single = event.putObject("queryStringParameters");
-        ObjectNode multi = event.putObject("multiValueQueryStringParameters");
-        parameters.forEach((name, values) -> {
-            single.put(name, values.get(values.size() - 1));
-            ArrayNode all = multi.putArray(name);
-            values.forEach(all::add);
-        });
+        putValues(event, "queryStringParameters", "multiValueQueryStringParameters", parameters);
     }
 
     private static ObjectNode requestContext(Request request, Target target) {

@@ -61,14 +61,7 @@ class HandlerFactoryTest {
     void instantiate_should_give_the_real_api_handler_its_service_without_calling_aws_when_built_from_an_environment()
             throws Exception {
         // GIVEN the environment JobsApiFunction gets, with every AWS endpoint unreachable
-        Map<String, String> environment = Map.of(
-                "AWS_REGION", "us-east-1",
-                "AWS_ENDPOINT_URL", "http://127.0.0.1:1",
-                "AWS_ACCESS_KEY_ID", "test",
-                "AWS_SECRET_ACCESS_KEY", "test",
-                "JOBS_TABLE", "jobs",
-                "MEDIA_BUCKET", "media",
-                "KLING_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:kling-AbCdEf");
+        Map<String, String> environment = TestHandlers.UNREACHABLE_AWS_ENVIRONMENT;
 
         // WHEN the real handler class is made the way the host makes it
         Object handler = HandlerFactory.instantiate(JobsApiHandler.class, Components.class,

@@ -329,14 +329,7 @@ class LambdaHostTest {
     void invoke_should_run_the_real_api_handler_with_services_from_its_own_environment() throws IOException {
         // GIVEN a host as the local stack makes it, with JobsApiFunction's environment pointing AWS at
         // an unreachable address, and an API Gateway event for a route the handler does not serve
-        Map<String, String> environment = Map.of(
-                "AWS_REGION", "us-east-1",
-                "AWS_ENDPOINT_URL", "http://127.0.0.1:1",
-                "AWS_ACCESS_KEY_ID", "test",
-                "AWS_SECRET_ACCESS_KEY", "test",
-                "JOBS_TABLE", "jobs",
-                "MEDIA_BUCKET", "media",
-                "KLING_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:kling-AbCdEf");
+        Map<String, String> environment = TestHandlers.UNREACHABLE_AWS_ENVIRONMENT;
         String event = "{\"resource\":\"/nothing\",\"path\":\"/nothing\",\"httpMethod\":\"GET\","
                 + "\"requestContext\":{\"requestId\":\"r-1\"}}";
         try (LambdaHost real = new LambdaHost("127.0.0.1", 0)) {

@@ -15,6 +15,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** Small handlers for the host's tests, one per behaviour of the Java runtime the host must copy. */
 public final class TestHandlers {
+    /** JobsApiFunction's environment with every AWS endpoint unreachable: building its services must not call AWS. */
+    static final java.util.Map<String, String> UNREACHABLE_AWS_ENVIRONMENT = java.util.Map.of(
+            "AWS_REGION", "us-east-1",
+            "AWS_ENDPOINT_URL", "http://127.0.0.1:1",
+            "AWS_ACCESS_KEY_ID", "test",
+            "AWS_SECRET_ACCESS_KEY", "test",
+            "JOBS_TABLE", "jobs",
+            "MEDIA_BUCKET", "media",
+            "KLING_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:kling-AbCdEf");
+
     private TestHandlers() {
     }
 
