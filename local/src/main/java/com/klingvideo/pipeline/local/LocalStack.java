@@ -3,6 +3,7 @@ package com.klingvideo.pipeline.local;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.klingvideo.pipeline.aws.AwsClients;
 import com.klingvideo.pipeline.kling.KlingDialect;
 import com.klingvideo.pipeline.local.api.RestApi;
 import com.klingvideo.pipeline.local.api.LocalApi;
@@ -23,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -49,7 +49,6 @@ public final class LocalStack implements AutoCloseable {
     private LambdaHost lambdaHost;
     private MotoServer moto;
     private LocalApi api;
-    private SdkHttpClient http;
     private Endpoints endpoints;
     private S3Client s3;
     private DynamoDbClient dynamo;
@@ -122,20 +121,24 @@ public final class LocalStack implements AutoCloseable {
         moto = remember(MotoServer.start(repo, host, FreePorts.resolve(host, options.awsPort()), lambdaHost.endpoint(),
                 options.stateDir().resolve("moto.log")));
 
-        http = remember(UrlConnectionHttpClient.builder().build());
-        StaticCredentialsProvider credentials = StaticCredentialsProvider.create(
-                AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
-        Region region = Region.of(LocalNames.REGION);
-        s3 = remember(S3Client.builder().httpClient(http).region(region).credentialsProvider(credentials)
-                .endpointOverride(moto.endpoint()).forcePathStyle(true).build());
-        dynamo = remember(DynamoDbClient.builder().httpClient(http).region(region).credentialsProvider(credentials)
-                .endpointOverride(moto.endpoint()).build());
-        sfn = remember(SfnClient.builder().httpClient(http).region(region).credentialsProvider(credentials)
-                .endpointOverride(moto.endpoint()).build());
-        sqs = remember(SqsClient.builder().httpClient(http).region(region).credentialsProvider(credentials)
-                .endpointOverride(moto.endpoint()).build());
-        SecretsManagerClient secrets = remember(SecretsManagerClient.builder().httpClient(http).region(region)
-                .credentialsProvider(credentials).endpointOverride(moto.endpoint()).build());
+        // What Lambda puts in every function's environment; the stack's own clients are built from it too.
+        Map<String, String> runtime = Map.of(
+                "AWS_REGION", LocalNames.REGION,
+                "AWS_DEFAULT_REGION", LocalNames.REGION,
+                "AWS_ACCESS_KEY_ID", ACCESS_KEY,
+                "AWS_SECRET_ACCESS_KEY", SECRET_KEY,
+                "AWS_ENDPOINT_URL", moto.endpoint().toString());
+        AwsClients aws = remember(AwsClients.fromEnvironment(runtime));
+        s3 = aws.s3();
+        dynamo = aws.dynamoDb();
+        sfn = aws.stepFunctions();
+        SecretsManagerClient secrets = aws.secretsManager();
+        sqs = remember(SqsClient.builder()
+                .httpClient(remember(UrlConnectionHttpClient.create()))
+                .region(Region.of(LocalNames.REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .endpointOverride(moto.endpoint())
+                .build());
 
         String secretString = kling.secretJson();
         String secretArn = secrets.createSecret(b -> b.name(SECRET_NAME).secretString(secretString)).arn();
@@ -149,12 +152,6 @@ public final class LocalStack implements AutoCloseable {
         deployer.createTable(dynamo);
         deployer.createBucket(s3);
         String stateMachineArn = deployer.createStateMachine(sfn);
-        Map<String, String> runtime = Map.of(
-                "AWS_REGION", LocalNames.REGION,
-                "AWS_DEFAULT_REGION", LocalNames.REGION,
-                "AWS_ACCESS_KEY_ID", ACCESS_KEY,
-                "AWS_SECRET_ACCESS_KEY", SECRET_KEY,
-                "AWS_ENDPOINT_URL", moto.endpoint().toString());
         Map<String, String> queues = deployer.createQueues(sqs);
         Map<String, String> onFailureQueues = new LinkedHashMap<>();
         deployer.registerFunctions(lambdaHost, runtime, options.functionTuning()).keySet().forEach(id -> {
@@ -178,7 +175,8 @@ public final class LocalStack implements AutoCloseable {
         endpoints = new Endpoints(moto.endpoint(), LocalNames.REGION, ACCESS_KEY, SECRET_KEY, lambdaHost.endpoint(),
                 api.endpoint(), apiKey, deployer.ref(deployer.only("AWS::S3::Bucket")), deployer.parameter("InputPrefix"),
                 deployer.parameter("OutputPrefix"), deployer.ref(deployer.only("AWS::DynamoDB::Table")),
-                stateMachineArn, secretArn, onFailureQueues.get("SubmitFunction"), klingUrl, kling.dialect().name().toLowerCase(), simulator != null);
+                stateMachineArn, secretArn, queues.get(deployer.only("AWS::SQS::Queue")), klingUrl,
+                kling.dialect().name().toLowerCase(), simulator != null);
         writeEndpoints();
     }
 

@@ -4,21 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.klingvideo.pipeline.local.LocalStack;
 import com.klingvideo.pipeline.local.LocalStackOptions;
 import com.klingvideo.pipeline.local.RepositoryLayout;
 import com.klingvideo.pipeline.local.SamTemplate;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.s3.model.LambdaFunctionConfiguration;
 
@@ -29,28 +25,15 @@ import software.amazon.awssdk.services.s3.model.LambdaFunctionConfiguration;
 class LocalStackMatchesTemplateIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path state;
-    static LocalStack stack;
-    static SamTemplate template;
-
-    @BeforeAll
-    static void start() {
-        stack = LocalStack.start(LocalStackOptions.forTests(state));
-        template = SamTemplate.read(RepositoryLayout.locate().template());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+    @RegisterExtension
+    static final LocalStackExtension LOCAL = new LocalStackExtension(LocalStackOptions::forTests);
+    private static final SamTemplate template = SamTemplate.read(RepositoryLayout.locate().template());
 
     @Test
     void table_should_haveTheTemplatesKeysAndIndexes() {
         JsonNode declared = template.properties("JobsTable");
-        TableDescription table = stack.dynamoDb().describeTable(b -> b.tableName(stack.endpoints().table())).table();
+        TableDescription table = LOCAL.stack().dynamoDb()
+                .describeTable(b -> b.tableName(LOCAL.stack().endpoints().table())).table();
 
         assertThat(table.keySchema()).extracting(k -> k.attributeName() + ":" + k.keyTypeAsString())
                 .containsExactlyElementsOf(keys(declared.path("KeySchema")));
@@ -68,8 +51,8 @@ class LocalStackMatchesTemplateIT {
 
     @Test
     void bucket_should_notifyTheSubmitFunctionWithTheTemplatesFilters() {
-        List<LambdaFunctionConfiguration> created = stack.s3()
-                .getBucketNotificationConfiguration(b -> b.bucket(stack.endpoints().bucket()))
+        List<LambdaFunctionConfiguration> created = LOCAL.stack().s3()
+                .getBucketNotificationConfiguration(b -> b.bucket(LOCAL.stack().endpoints().bucket()))
                 .lambdaFunctionConfigurations();
         Set<String> declared = new HashSet<>();
         for (var event : template.properties("SubmitFunction").path("Events").properties()) {
@@ -92,8 +75,8 @@ class LocalStackMatchesTemplateIT {
 
     @Test
     void stateMachine_should_beTheDefinitionFileWithTheSubstitutionsFilledIn() throws IOException {
-        String definition = stack.stepFunctions().describeStateMachine(b -> b.stateMachineArn(
-                stack.endpoints().stateMachineArn())).definition();
+        String definition = LOCAL.stack().stepFunctions().describeStateMachine(b -> b.stateMachineArn(
+                LOCAL.stack().endpoints().stateMachineArn())).definition();
         String file = Files.readString(RepositoryLayout.locate().resolve(
                 template.properties("VideoJobStateMachine").path("DefinitionUri").asText()));
         String expected = file.replace("${CheckStatusFunctionArn}",
@@ -105,18 +88,18 @@ class LocalStackMatchesTemplateIT {
     @Test
     void lambdaHost_should_runEveryFunctionOfTheTemplate() {
         for (String function : template.resourcesOfType(SamTemplate.FUNCTION)) {
-            var result = stack.lambdaHost().invoke(function + ":live", "{}".getBytes());
+            var result = LOCAL.stack().lambdaHost().invoke(function + ":live", "{}".getBytes());
             // an empty event is the function's to refuse; what matters is that the host knows the function
             assertThat(result).as(function).isNotNull();
         }
-        assertThat(stack.lambdaHost().invocations("CheckStatusFunction")).isPositive();
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> stack.lambdaHost().invoke("NotInTheTemplate",
+        assertThat(LOCAL.stack().lambdaHost().invocations("CheckStatusFunction")).isPositive();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LOCAL.stack().lambdaHost().invoke("NotInTheTemplate",
                 "{}".getBytes())).isInstanceOf(com.klingvideo.pipeline.local.lambda.InvocationRejectedException.class);
     }
 
     @Test
     void environment_should_comeFromTheTemplate() throws IOException {
-        JsonNode endpoints = JSON.readTree(stack.endpointsFile().toFile());
+        JsonNode endpoints = JSON.readTree(LOCAL.stack().endpointsFile().toFile());
         assertThat(endpoints.path("bucket").asText()).startsWith("kling-video-media-");
         assertThat(endpoints.path("inputPrefix").asText())
                 .isEqualTo(template.root().path("Parameters").path("InputPrefix").path("Default").asText());

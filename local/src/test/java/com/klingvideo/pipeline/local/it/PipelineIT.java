@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.klingvideo.pipeline.fakes.TestImages;
 import com.klingvideo.pipeline.kling.KlingDialect;
-import com.klingvideo.pipeline.local.LocalStack;
 import com.klingvideo.pipeline.local.LocalStackOptions;
 import com.klingvideo.pipeline.local.RepositoryLayout;
 import com.klingvideo.pipeline.local.kling.SimulatorCounters;
@@ -29,9 +28,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -50,33 +48,18 @@ class PipelineIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    @TempDir
-    static Path state;
-    static LocalStack stack;
-    static StackDriver driver;
-
-    @BeforeAll
-    static void start() {
-        stack = LocalStack.start(LocalStackOptions.forTests(state)
-                .withSimulator(KlingDialect.OFFICIAL, Duration.ofSeconds(3), 2));
-        driver = new StackDriver(stack);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+    @RegisterExtension
+    static final LocalStackExtension LOCAL = new LocalStackExtension(state -> LocalStackOptions.forTests(state)
+            .withSimulator(KlingDialect.OFFICIAL, Duration.ofSeconds(3), 2));
 
     @Test
     void upload_should_endSucceededWithPlayableVideo_when_imageHasMetadata(@TempDir Path downloads) throws IOException {
         // GIVEN an image uploaded with a prompt and a duration in its metadata
-        String jobId = driver.upload("mug.jpg", TestImages.jpeg(800, 600),
+        String jobId = LOCAL.driver().upload("mug.jpg", TestImages.jpeg(800, 600),
                 Map.of("prompt", "The mug turns slowly", "duration", "10", "mode", "pro"));
 
         // WHEN the pipeline runs
-        Job job = driver.awaitFinal(jobId);
+        Job job = LOCAL.driver().awaitFinal(jobId);
 
         // THEN the job succeeded with the metadata's parameters and a real MP4 in the output prefix
         assertThat(job.status()).isEqualTo(JobStatus.SUCCEEDED);
@@ -87,8 +70,8 @@ class PipelineIT {
         assertThat(job.pollCount()).isPositive();
         assertThat(job.unitsDeducted()).isEqualTo("4");
         assertThat(job.completedAt()).isAfterOrEqualTo(job.submittedAt());
-        driver.assertPlayableVideo(job, downloads);
-        assertThat(driver.createsFor(jobId)).singleElement().satisfies(create -> {
+        LOCAL.driver().assertPlayableVideo(job, downloads);
+        assertThat(LOCAL.driver().createsFor(jobId)).singleElement().satisfies(create -> {
             assertThat(create.path("duration").isTextual()).isTrue();
             assertThat(create.path("image").asText()).startsWith("http://").contains("X-Amz-Signature");
         });
@@ -104,11 +87,11 @@ class PipelineIT {
         assertThat(post("/jobs", body, null).statusCode()).isEqualTo(403);
 
         // WHEN created with the key
-        HttpResponse<String> created = post("/jobs", body, stack.endpoints().apiKey());
+        HttpResponse<String> created = post("/jobs", body, LOCAL.stack().endpoints().apiKey());
         assertThat(created.statusCode()).isEqualTo(202);
         String jobId = JSON.readTree(created.body()).path("jobId").asText();
         // and repeated with the same idempotency key
-        HttpResponse<String> again = post("/jobs", body, stack.endpoints().apiKey());
+        HttpResponse<String> again = post("/jobs", body, LOCAL.stack().endpoints().apiKey());
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(again.body()).path("jobId").asText()).isEqualTo(jobId);
 
@@ -126,7 +109,7 @@ class PipelineIT {
                 .build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(video.statusCode()).isEqualTo(200);
         assertThat(new String(video.body(), 4, 4, StandardCharsets.US_ASCII)).isEqualTo("ftyp");
-        assertThat(driver.createsFor(jobId)).hasSize(1);
+        assertThat(LOCAL.driver().createsFor(jobId)).hasSize(1);
 
         // AND it is listed, newest first, and an unknown id is a 404
         JsonNode list = JSON.readTree(get("/jobs?status=SUCCEEDED&limit=50").body());
@@ -138,10 +121,10 @@ class PipelineIT {
     void repeatedNotification_should_makeOneKlingTaskAndOneExecution_when_deliveredThreeMoreTimes() throws Exception {
         // GIVEN an upload (S3 notifies once) and the same notification delivered three more times at once
         String name = "kettle-repeated.jpg";
-        String jobId = driver.upload(name, TestImages.jpeg(700, 500), Map.of());
-        Job admitted = driver.await(jobId, Duration.ofSeconds(30), EnumSet.allOf(JobStatus.class));
+        String jobId = LOCAL.driver().upload(name, TestImages.jpeg(700, 500), Map.of());
+        Job admitted = LOCAL.driver().await(jobId, Duration.ofSeconds(30), EnumSet.allOf(JobStatus.class));
         String event = s3Event(admitted);
-        long before = stack.lambdaHost().invocations("SubmitFunction");
+        long before = LOCAL.stack().lambdaHost().invocations("SubmitFunction");
         try (LambdaClient lambda = lambdaClient()) {
             ExecutorService pool = Executors.newFixedThreadPool(3);
             List<Future<Integer>> sent = new ArrayList<>();
@@ -157,14 +140,14 @@ class PipelineIT {
         }
 
         // THEN the job completes once: one create at Kling, one execution
-        Job job = driver.awaitFinal(jobId);
+        Job job = LOCAL.driver().awaitFinal(jobId);
         assertThat(job.status()).isEqualTo(JobStatus.SUCCEEDED);
-        for (int i = 0; i < 40 && stack.lambdaHost().invocations("SubmitFunction") < before + 3; i++) {
+        for (int i = 0; i < 40 && LOCAL.stack().lambdaHost().invocations("SubmitFunction") < before + 3; i++) {
             StackDriver.sleep(250);
         }
-        assertThat(stack.lambdaHost().invocations("SubmitFunction")).isGreaterThanOrEqualTo(before + 3);
-        assertThat(driver.createsFor(jobId)).hasSize(1);
-        assertThat(driver.executionsFor(jobId)).isEqualTo(1);
+        assertThat(LOCAL.stack().lambdaHost().invocations("SubmitFunction")).isGreaterThanOrEqualTo(before + 3);
+        assertThat(LOCAL.driver().createsFor(jobId)).hasSize(1);
+        assertThat(LOCAL.driver().executionsFor(jobId)).isEqualTo(1);
     }
 
     @Test
@@ -182,10 +165,10 @@ class PipelineIT {
         }
 
         // THEN after Lambda's retries the event is kept in the template's dead-letter queue, not dropped
-        String queue = stack.endpoints().deadLetterQueueUrl();
+        String queue = LOCAL.stack().endpoints().deadLetterQueueUrl();
         JsonNode record = null;
         for (int i = 0; i < 30 && record == null; i++) {
-            var messages = stack.sqs().receiveMessage(b -> b.queueUrl(queue).waitTimeSeconds(1)).messages();
+            var messages = LOCAL.stack().sqs().receiveMessage(b -> b.queueUrl(queue).waitTimeSeconds(1)).messages();
             if (!messages.isEmpty()) {
                 record = JSON.readTree(messages.get(0).body());
             }
@@ -200,26 +183,26 @@ class PipelineIT {
 
     @Test
     void badInput_should_failWithReasonsAndNoKlingCall_when_imageTooSmallAndParametersWrong() {
-        long created = stack.simulator().counters().tasksCreated();
-        String jobId = driver.upload("tiny.png", TestImages.png(120, 90),
+        long created = LOCAL.stack().simulator().counters().tasksCreated();
+        String jobId = LOCAL.driver().upload("tiny.png", TestImages.png(120, 90),
                 Map.of("mode", "standard", "duration", "7", "model", "kling-v9"));
 
-        Job job = driver.awaitFinal(jobId);
+        Job job = LOCAL.driver().awaitFinal(jobId);
 
         assertThat(job.status()).isEqualTo(JobStatus.FAILED);
         assertThat(job.failure().code()).isEqualTo("INVALID_INPUT");
         assertThat(job.failure().reason()).contains("120x90").contains("mode").contains("duration").contains("model");
-        assertThat(driver.createsFor(jobId)).isEmpty();
-        assertThat(driver.executionsFor(jobId)).isZero();
-        assertThat(stack.simulator().counters().tasksCreated()).isEqualTo(created);
+        assertThat(LOCAL.driver().createsFor(jobId)).isEmpty();
+        assertThat(LOCAL.driver().executionsFor(jobId)).isZero();
+        assertThat(LOCAL.stack().simulator().counters().tasksCreated()).isEqualTo(created);
     }
 
     @Test
     void klingTaskFailure_should_failTheJobWithKlingsReason() {
-        stack.simulator().faults().failNextTasks(1, "Image pixel is invalid");
-        String jobId = driver.upload("blurry.jpg", TestImages.jpeg(640, 480), Map.of());
+        LOCAL.stack().simulator().faults().failNextTasks(1, "Image pixel is invalid");
+        String jobId = LOCAL.driver().upload("blurry.jpg", TestImages.jpeg(640, 480), Map.of());
 
-        Job job = driver.awaitFinal(jobId);
+        Job job = LOCAL.driver().awaitFinal(jobId);
 
         assertThat(job.status()).isEqualTo(JobStatus.FAILED);
         assertThat(job.failure().code()).isEqualTo("KLING_TASK_FAILED");
@@ -230,46 +213,46 @@ class PipelineIT {
     @Test
     void klingOutageAtSubmit_should_keepTheJobWaitingAndComplete_when_klingRecovers() {
         // GIVEN Kling answers every create with 5000
-        stack.simulator().faults().outage(true);
+        LOCAL.stack().simulator().faults().outage(true);
         try {
-            String jobId = driver.upload("outage.jpg", TestImages.jpeg(640, 480), Map.of());
+            String jobId = LOCAL.driver().upload("outage.jpg", TestImages.jpeg(640, 480), Map.of());
             // THEN the job waits, queued, with the error recorded
-            Job waiting = driver.await(jobId, Duration.ofSeconds(30), EnumSet.of(JobStatus.QUEUED));
+            Job waiting = LOCAL.driver().await(jobId, Duration.ofSeconds(30), EnumSet.of(JobStatus.QUEUED));
             for (int i = 0; i < 120 && (waiting.lastError() == null || waiting.submitAttempts() < 2); i++) {
                 StackDriver.sleep(250);
-                waiting = driver.job(jobId).orElseThrow();
+                waiting = LOCAL.driver().job(jobId).orElseThrow();
             }
             assertThat(waiting.status()).isEqualTo(JobStatus.QUEUED);
             assertThat(waiting.lastError()).contains("5000");
             assertThat(waiting.submitAttempts()).isGreaterThanOrEqualTo(2);
 
             // WHEN Kling recovers  THEN the job completes, with one task at Kling
-            stack.simulator().faults().outage(false);
-            Job job = driver.awaitFinal(jobId);
+            LOCAL.stack().simulator().faults().outage(false);
+            Job job = LOCAL.driver().awaitFinal(jobId);
             assertThat(job.status()).isEqualTo(JobStatus.SUCCEEDED);
-            assertThat(stack.simulator().receivedCreates().stream()
+            assertThat(LOCAL.stack().simulator().receivedCreates().stream()
                     .filter(c -> jobId.equals(c.path("external_task_id").asText())).count())
                     .isEqualTo(job.submitAttempts());
         } finally {
-            stack.simulator().faults().outage(false);
+            LOCAL.stack().simulator().faults().outage(false);
         }
     }
 
     @Test
     void accountConcurrencyFull_should_makeJobsWaitAndFailNone_when_moreJobsThanSlots() {
         // GIVEN an account limit of 2 parallel tasks and 5 images at once
-        SimulatorCounters before = stack.simulator().counters();
+        SimulatorCounters before = LOCAL.stack().simulator().counters();
         List<String> jobIds = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            jobIds.add(driver.upload("batch-" + i + ".jpg", TestImages.jpeg(640 + i, 480), Map.of()));
+            jobIds.add(LOCAL.driver().upload("batch-" + i + ".jpg", TestImages.jpeg(640 + i, 480), Map.of()));
         }
 
         // THEN every job succeeds; Kling turned some away with 1303 and never ran more than 2 at once
         for (String jobId : jobIds) {
-            Job job = driver.await(jobId, Duration.ofSeconds(150), StackDriver.FINAL);
+            Job job = LOCAL.driver().await(jobId, Duration.ofSeconds(150), StackDriver.FINAL);
             assertThat(job.status()).as(job.toString()).isEqualTo(JobStatus.SUCCEEDED);
         }
-        SimulatorCounters after = stack.simulator().counters();
+        SimulatorCounters after = LOCAL.stack().simulator().counters();
         assertThat(after.createsRejected("1303")).isGreaterThan(before.createsRejected("1303"));
         assertThat(after.peakConcurrentTasks()).isLessThanOrEqualTo(2);
         assertThat(after.tasksCreated() - before.tasksCreated()).isEqualTo(5);
@@ -281,16 +264,16 @@ class PipelineIT {
         RepositoryLayout repo = RepositoryLayout.locate();
         List<String> commands = ReadmeCommands.localCli(repo);
         assertThat(commands).hasSize(2);
-        assertThat(ReadmeCommands.documentedVariables(repo)).containsEntry("BUCKET", stack.endpoints().bucket())
-                .containsEntry("TABLE", stack.endpoints().table());
+        assertThat(ReadmeCommands.documentedVariables(repo)).containsEntry("BUCKET", LOCAL.stack().endpoints().bucket())
+                .containsEntry("TABLE", LOCAL.stack().endpoints().table());
 
         // WHEN the upload runs
-        ReadmeCommands.Result upload = ReadmeCommands.run(commands.get(0), stack.endpoints());
+        ReadmeCommands.Result upload = ReadmeCommands.run(commands.get(0), LOCAL.stack().endpoints());
         assertThat(upload.exitCode()).as(upload.output()).isZero();
         assertThat(upload.output()).contains("upload:");
         String jobId = null;
         for (int i = 0; i < 120 && jobId == null; i++) {
-            jobId = driver.jobs.list(null, 1, null).jobs().stream()
+            jobId = LOCAL.driver().jobs.list(null, 1, null).jobs().stream()
                     .filter(j -> j.image().key().equals("inputs/red-kettle.jpg"))
                     .map(Job::jobId).findFirst().orElse(null);
             StackDriver.sleep(250);
@@ -298,16 +281,16 @@ class PipelineIT {
         assertThat(jobId).as("a job for the uploaded file").isNotNull();
 
         // THEN the query shows that job, and it completes with the metadata's prompt
-        ReadmeCommands.Result query = ReadmeCommands.run(commands.get(1), stack.endpoints());
+        ReadmeCommands.Result query = ReadmeCommands.run(commands.get(1), LOCAL.stack().endpoints());
         assertThat(query.exitCode()).as(query.output()).isZero();
         assertThat(query.output()).contains(jobId);
-        Job job = driver.awaitFinal(jobId);
+        Job job = LOCAL.driver().awaitFinal(jobId);
         assertThat(job.status()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(job.parameters().prompt()).isEqualTo("The kettle turns slowly on a marble counter");
     }
 
     private static String s3Event(Job job) throws IOException {
-        var info = stack.s3().headObject(b -> b.bucket(job.image().bucket()).key(job.image().key()));
+        var info = LOCAL.stack().s3().headObject(b -> b.bucket(job.image().bucket()).key(job.image().key()));
         String encodedKey = URLEncoder.encode(job.image().key(), StandardCharsets.UTF_8).replace("%2F", "/");
         return JSON.writeValueAsString(Map.of("Records", List.of(Map.of(
                 "eventVersion", "2.1",
@@ -329,12 +312,12 @@ class PipelineIT {
                 .httpClient(UrlConnectionHttpClient.create())
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .endpointOverride(stack.endpoints().lambdaEndpoint())
+                .endpointOverride(LOCAL.stack().endpoints().lambdaEndpoint())
                 .build();
     }
 
     private static HttpResponse<String> post(String path, String body, String apiKey) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.endpoints().apiUrl() + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(LOCAL.stack().endpoints().apiUrl() + path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (apiKey != null) {
@@ -344,7 +327,7 @@ class PipelineIT {
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.endpoints().apiUrl() + path))
-                .header("x-api-key", stack.endpoints().apiKey()).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(HttpRequest.newBuilder(URI.create(LOCAL.stack().endpoints().apiUrl() + path))
+                .header("x-api-key", LOCAL.stack().endpoints().apiKey()).build(), HttpResponse.BodyHandlers.ofString());
     }
 }
