@@ -90,16 +90,16 @@ public final class Components {
                 };
 
         PollPolicy pollPolicy = new PollPolicy(
-                env.seconds("POLL_MIN_INTERVAL_SECONDS", 10, 1, 3600),
-                env.seconds("POLL_MAX_INTERVAL_SECONDS", 60, 1, 3600),
-                env.minutes("MAX_POLL_MINUTES", 60, 1, 300),
+                env.seconds("POLL_MIN_INTERVAL_SECONDS", PollPolicy.DEFAULT_MIN_INTERVAL.toSeconds(), 1, 3600),
+                env.seconds("POLL_MAX_INTERVAL_SECONDS", PollPolicy.DEFAULT_MAX_INTERVAL.toSeconds(), 1, 3600),
+                env.minutes("MAX_POLL_MINUTES", PollPolicy.DEFAULT_MAX_TOTAL.toMinutes(), 1, 300),
                 env.orNull("POLL_FIRST_WAIT_SECONDS") == null ? null
                         : env.seconds("POLL_FIRST_WAIT_SECONDS", 60, 1, 3600));
         SubmitRetryPolicy retryPolicy = new SubmitRetryPolicy(
-                Duration.ofSeconds(1),
-                env.seconds("SUBMIT_RETRY_BASE_SECONDS", 5, 1, 3600),
-                env.seconds("SUBMIT_RETRY_MAX_SECONDS", 300, 1, 3600),
-                env.minutes("SUBMIT_DEADLINE_MINUTES", 60, 1, 1440),
+                SubmitRetryPolicy.MIN_DELAY,
+                env.seconds("SUBMIT_RETRY_BASE_SECONDS", SubmitRetryPolicy.DEFAULT_BASE_DELAY.toSeconds(), 1, 3600),
+                env.seconds("SUBMIT_RETRY_MAX_SECONDS", SubmitRetryPolicy.DEFAULT_MAX_DELAY.toSeconds(), 1, 3600),
+                env.minutes("SUBMIT_DEADLINE_MINUTES", SubmitRetryPolicy.DEFAULT_DEADLINE.toMinutes(), 1, 1440),
                 new LazyJitter());
 
         ImageValidation images = new ImageValidation(media);

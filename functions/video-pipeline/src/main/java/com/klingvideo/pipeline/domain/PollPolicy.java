@@ -14,6 +14,10 @@ import java.util.OptionalLong;
  * lands on that limit rather than past it.
  */
 public final class PollPolicy {
+    public static final Duration DEFAULT_MIN_INTERVAL = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_MAX_INTERVAL = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_MAX_TOTAL = Duration.ofMinutes(60);
+
     private final Duration minInterval;
     private final Duration maxInterval;
     private final Duration maxTotal;
@@ -37,7 +41,7 @@ public final class PollPolicy {
 
     /** Defaults for production: checks every 10 s to 60 s, give up after 60 minutes. */
     public static PollPolicy standard() {
-        return new PollPolicy(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofMinutes(60), null);
+        return new PollPolicy(DEFAULT_MIN_INTERVAL, DEFAULT_MAX_INTERVAL, DEFAULT_MAX_TOTAL, null);
     }
 
     public Duration maxTotal() {

@@ -12,6 +12,12 @@ import java.util.function.DoubleSupplier;
  * least one second after 1303. The deadline is counted from the job's admission.
  */
 public final class SubmitRetryPolicy {
+    /** Kling asks for at least a second before retrying after 1303. */
+    public static final Duration MIN_DELAY = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_BASE_DELAY = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_MAX_DELAY = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_DEADLINE = Duration.ofMinutes(60);
+
     private final Duration minDelay;
     private final Duration baseDelay;
     private final Duration maxDelay;
@@ -36,8 +42,7 @@ public final class SubmitRetryPolicy {
 
     /** Production defaults: 1 s minimum, 5 s base, 5 minutes cap, the given deadline. */
     public static SubmitRetryPolicy standard(Duration deadline, DoubleSupplier random) {
-        return new SubmitRetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMinutes(5), deadline,
-                random);
+        return new SubmitRetryPolicy(MIN_DELAY, DEFAULT_BASE_DELAY, DEFAULT_MAX_DELAY, deadline, random);
     }
 
     public Duration deadline() {

@@ -1,0 +1,66 @@
+package com.klingvideo.pipeline.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ComponentsTest {
+
+    /** The environment template.yaml gives a function, with AWS unreachable: building must not call it. */
+    private static Map<String, String> environment() {
+        Map<String, String> env = new HashMap<>(Map.of(
+                "AWS_REGION", "eu-west-1",
+                "AWS_ENDPOINT_URL", "http://127.0.0.1:1",
+                "AWS_ACCESS_KEY_ID", "test",
+                "AWS_SECRET_ACCESS_KEY", "test",
+                "JOBS_TABLE", "jobs",
+                "MEDIA_BUCKET", "media",
+                "KLING_SECRET_ARN", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:kling-AbCdEf",
+                "DEFAULT_MODEL", "kling-v2-1",
+                "DEFAULT_MODE", "std",
+                "DEFAULT_DURATION", "5"));
+        env.put("KLING_API_STYLE", "gateway");
+        return env;
+    }
+
+    @Test
+    void build_should_wireEveryService_when_environmentComplete() {
+        Components components = Components.build(environment(), Clock.systemUTC());
+        assertThat(components.uploadIntake()).isNotNull();
+        assertThat(components.statusChecker()).isNotNull();
+        assertThat(components.apiJobs()).isNotNull();
+    }
+
+    @Test
+    void build_should_nameTheVariable_when_requiredOneMissing() {
+        Map<String, String> env = environment();
+        env.remove("JOBS_TABLE");
+        assertThatThrownBy(() -> Components.build(env, Clock.systemUTC()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("JOBS_TABLE");
+    }
+
+    @Test
+    void build_should_nameTheVariableAndRange_when_numberOutOfRange() {
+        Map<String, String> env = environment();
+        env.put("MAX_POLL_MINUTES", "900");
+        assertThatThrownBy(() -> Components.build(env, Clock.systemUTC()))
+                .hasMessageContaining("MAX_POLL_MINUTES").hasMessageContaining("300");
+        env.put("MAX_POLL_MINUTES", "soon");
+        assertThatThrownBy(() -> Components.build(env, Clock.systemUTC()))
+                .hasMessageContaining("MAX_POLL_MINUTES").hasMessageContaining("whole number");
+    }
+
+    @Test
+    void build_should_reject_when_klingStyleOrTransportUnknown() {
+        Map<String, String> env = environment();
+        env.put("KLING_API_STYLE", "v2");
+        assertThatThrownBy(() -> Components.build(env, Clock.systemUTC())).hasMessageContaining("official or gateway");
+        env.put("KLING_API_STYLE", "official");
+        env.put("IMAGE_TRANSPORT", "ftp");
+        assertThatThrownBy(() -> Components.build(env, Clock.systemUTC())).hasMessageContaining("url or base64");
+    }
+}
