@@ -5,6 +5,7 @@ import com.klingvideo.pipeline.model.GenerationParameters;
 import com.klingvideo.pipeline.model.Job;
 import com.klingvideo.pipeline.model.JobOrigin;
 import com.klingvideo.pipeline.model.JobStatus;
+import com.klingvideo.pipeline.model.Priority;
 import com.klingvideo.pipeline.model.S3Location;
 import com.klingvideo.pipeline.model.VideoResult;
 import java.math.BigDecimal;
@@ -50,6 +51,7 @@ public final class JobItemMapper {
     private static final String ASPECT_RATIO = "aspectRatio";
     private static final String PARAMETER_SOURCES = "parameterSources";
     private static final String IDEMPOTENCY_KEY = "idempotencyKey";
+    private static final String PRIORITY = "priority";
     private static final String UPDATED_AT = "updatedAt";
     private static final String SUBMITTED_AT = "submittedAt";
     private static final String LAST_CHECKED_AT = "lastCheckedAt";
@@ -109,6 +111,7 @@ public final class JobItemMapper {
         }
         putList(item, PARAMETER_SOURCES, job.parameterSources());
         putString(item, IDEMPOTENCY_KEY, job.idempotencyKey());
+        item.put(PRIORITY, s(job.priority().name()));
         putTimestamp(item, CREATED_AT, job.createdAt());
         putTimestamp(item, UPDATED_AT, job.updatedAt());
         putTimestamp(item, SUBMITTED_AT, job.submittedAt());
@@ -149,6 +152,8 @@ public final class JobItemMapper {
                 .parameters(parameters(item, jobId))
                 .parameterSources(list(item, PARAMETER_SOURCES))
                 .idempotencyKey(string(item, IDEMPOTENCY_KEY))
+                .priority(item.containsKey(PRIORITY)
+                        ? parseEnum(Priority.class, required(item, PRIORITY, jobId), PRIORITY, jobId) : null)
                 .createdAt(parseTimestamp(required(item, CREATED_AT, jobId), CREATED_AT, jobId))
                 .updatedAt(timestamp(item, UPDATED_AT, jobId))
                 .submittedAt(timestamp(item, SUBMITTED_AT, jobId))

@@ -6,9 +6,11 @@ import com.klingvideo.pipeline.domain.Workflow;
 import java.util.Objects;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
+import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 /**
- * Starts the poll loop as a Step Functions execution named after the job, with input
+ * Follows a job with a Step Functions execution of the given name, with input
  * {@code {"jobId": ..., "waitSeconds": ...}} (the first Wait state reads {@code $.waitSeconds}).
  */
 public final class StepFunctionsWorkflow implements Workflow {
@@ -21,20 +23,42 @@ public final class StepFunctionsWorkflow implements Workflow {
     public StepFunctionsWorkflow(SfnClient stepFunctions, String stateMachineArn) {
         this.stepFunctions = Objects.requireNonNull(stepFunctions, "stepFunctions");
         this.stateMachineArn = Objects.requireNonNull(stateMachineArn, "stateMachineArn");
+        if (!stateMachineArn.contains(":stateMachine:")) {
+            throw new IllegalArgumentException("not a state machine ARN: " + stateMachineArn);
+        }
     }
 
     @Override
-    public void start(String jobId, long firstWaitSeconds) {
+    public Start start(String executionName, String jobId, long firstWaitSeconds) {
         if (firstWaitSeconds < 0) {
             throw new IllegalArgumentException("firstWaitSeconds must not be negative, was " + firstWaitSeconds);
         }
         ObjectNode input = JSON.createObjectNode().put("jobId", jobId).put("waitSeconds", firstWaitSeconds);
         try {
             stepFunctions.startExecution(r -> r.stateMachineArn(stateMachineArn)
-                    .name(jobId)
+                    .name(executionName)
                     .input(input.toString()));
+            return Start.STARTED;
         } catch (ExecutionAlreadyExistsException e) {
-            // The job is already being followed (a redelivered event or a retried submit): nothing to do.
+            // Step Functions answers a repeat of a running execution with the same input as a success;
+            // this is a running one with other input, or one that has ended.
+            return state(executionName) == State.RUNNING ? Start.RUNNING : Start.TAKEN;
         }
+    }
+
+    @Override
+    public State state(String executionName) {
+        try {
+            ExecutionStatus status = stepFunctions.describeExecution(r -> r.executionArn(executionArn(executionName)))
+                    .status();
+            return status == ExecutionStatus.RUNNING ? State.RUNNING : State.ENDED;
+        } catch (ExecutionDoesNotExistException e) {
+            return State.ABSENT;
+        }
+    }
+
+    /** {@code arn:...:stateMachine:<name>} names its executions {@code arn:...:execution:<name>:<execution>}. */
+    String executionArn(String executionName) {
+        return stateMachineArn.replace(":stateMachine:", ":execution:") + ":" + executionName;
     }
 }

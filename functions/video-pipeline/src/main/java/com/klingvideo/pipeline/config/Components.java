@@ -1,12 +1,15 @@
 package com.klingvideo.pipeline.config;
 
 import com.klingvideo.pipeline.aws.AwsClients;
+import com.klingvideo.pipeline.aws.DynamoDbCapacityStore;
 import com.klingvideo.pipeline.aws.DynamoDbJobStore;
 import com.klingvideo.pipeline.aws.HttpImageDownloader;
 import com.klingvideo.pipeline.aws.S3MediaStore;
 import com.klingvideo.pipeline.aws.SecretsManagerKlingCredentials;
 import com.klingvideo.pipeline.aws.StepFunctionsWorkflow;
 import com.klingvideo.pipeline.domain.ApiJobs;
+import com.klingvideo.pipeline.domain.CapacityPolicy;
+import com.klingvideo.pipeline.domain.CapacityStore;
 import com.klingvideo.pipeline.domain.ImageDownloader;
 import com.klingvideo.pipeline.domain.ImageTransport;
 import com.klingvideo.pipeline.domain.ImageValidation;
@@ -17,6 +20,8 @@ import com.klingvideo.pipeline.domain.MediaStore;
 import com.klingvideo.pipeline.domain.ParameterSources;
 import com.klingvideo.pipeline.domain.PipelineSettings;
 import com.klingvideo.pipeline.domain.PollPolicy;
+import com.klingvideo.pipeline.domain.Reaper;
+import com.klingvideo.pipeline.domain.SlotGovernor;
 import com.klingvideo.pipeline.domain.StatusChecker;
 import com.klingvideo.pipeline.domain.SubmitRetryPolicy;
 import com.klingvideo.pipeline.domain.UploadIntake;
@@ -34,19 +39,29 @@ import java.util.Map;
 /**
  * The composition root: the one place that reads the environment and builds clients, once per
  * container (handlers keep what it returns in a static field, so SnapStart snapshots built clients
- * but no credentials or tokens: those are fetched on first use).
+ * but no credentials or tokens: those are fetched on first use). A function without
+ * {@code KLING_SECRET_ARN} gets no Kling client at all; one without {@code STATE_MACHINE_ARN} cannot
+ * start executions.
  */
 public final class Components {
+    /**
+     * Most turns of the wait-and-check loop one execution may take (status checks plus submit attempts).
+     * A turn writes about 9 history events (Wait, Task, Choice), so this keeps every execution under a
+     * half of Step Functions' 25,000-event history, whatever the settings.
+     */
+    static final int MAX_LOOP_TURNS = 1_400;
     private static volatile Components fromEnvironment;
 
     private final UploadIntake uploadIntake;
     private final StatusChecker statusChecker;
     private final ApiJobs apiJobs;
+    private final Reaper reaper;
 
-    public Components(UploadIntake uploadIntake, StatusChecker statusChecker, ApiJobs apiJobs) {
+    public Components(UploadIntake uploadIntake, StatusChecker statusChecker, ApiJobs apiJobs, Reaper reaper) {
         this.uploadIntake = uploadIntake;
         this.statusChecker = statusChecker;
         this.apiJobs = apiJobs;
+        this.reaper = reaper;
     }
 
     /** The components of this container, built from the process environment on first use. */
@@ -64,51 +79,64 @@ public final class Components {
         return local;
     }
 
-    /** Builds every component from the given environment; the state machine ARN is only needed to start jobs. */
+    /** Builds every component from the given environment. */
     public static Components build(Map<String, String> environment, Clock clock) {
         Settings env = new Settings(environment);
         AwsClients aws = AwsClients.fromEnvironment(environment);
 
         PipelineSettings settings = pipelineSettings(env);
         JobStore store = new DynamoDbJobStore(aws.dynamoDb(), env.required("JOBS_TABLE"));
+        CapacityStore capacity = new DynamoDbCapacityStore(aws.dynamoDb(), env.required("CAPACITY_TABLE"));
         MediaStore media = new S3MediaStore(aws.s3(), aws.s3Presigner(), downloads());
-        VideoGenerator kling = new KlingClient(
+        String secretArn = env.orNull("KLING_SECRET_ARN");
+        VideoGenerator kling = secretArn == null ? new NoKlingAccess() : new KlingClient(
                 new KlingClientSettings(
                         KlingDialect.parse(env.optional("KLING_API_STYLE", "official")),
                         URI.create(env.optional("KLING_BASE_URL", "https://api-singapore.klingai.com")),
-                        Duration.ofMillis(env.number("KLING_CONNECT_TIMEOUT_MS", 5_000, 100, 60_000)),
-                        Duration.ofMillis(env.number("KLING_READ_TIMEOUT_MS", 30_000, 100, 120_000))),
-                new SecretsManagerKlingCredentials(aws.secretsManager(), env.required("KLING_SECRET_ARN"), clock,
-                        Duration.ofMinutes(5)),
+                        Duration.ofMillis(env.number(Tuning.KLING_CONNECT_TIMEOUT_MS)),
+                        Duration.ofMillis(env.number(Tuning.KLING_READ_TIMEOUT_MS))),
+                new SecretsManagerKlingCredentials(aws.secretsManager(), secretArn.trim(), clock, Duration.ofMinutes(5)),
                 clock);
         String stateMachineArn = env.orNull("STATE_MACHINE_ARN");
         Workflow workflow = stateMachineArn != null
                 ? new StepFunctionsWorkflow(aws.stepFunctions(), stateMachineArn.trim())
-                : (jobId, firstWaitSeconds) -> {
-                    throw new IllegalStateException("environment variable STATE_MACHINE_ARN is not set: "
-                            + "this function cannot start jobs");
-                };
+                : new NoWorkflow();
 
         PollPolicy pollPolicy = new PollPolicy(
-                env.seconds("POLL_MIN_INTERVAL_SECONDS", PollPolicy.DEFAULT_MIN_INTERVAL.toSeconds(), 1, 3600),
-                env.seconds("POLL_MAX_INTERVAL_SECONDS", PollPolicy.DEFAULT_MAX_INTERVAL.toSeconds(), 1, 3600),
-                env.minutes("MAX_POLL_MINUTES", PollPolicy.DEFAULT_MAX_TOTAL.toMinutes(), 1, 300),
-                env.orNull("POLL_FIRST_WAIT_SECONDS") == null ? null
-                        : env.seconds("POLL_FIRST_WAIT_SECONDS", 60, 1, 3600));
+                env.seconds(Tuning.POLL_MIN_INTERVAL_SECONDS),
+                env.seconds(Tuning.POLL_MAX_INTERVAL_SECONDS),
+                env.minutes(Tuning.MAX_POLL_MINUTES),
+                env.orNull(Tuning.POLL_FIRST_WAIT_SECONDS.name()) == null ? null
+                        : env.seconds(Tuning.POLL_FIRST_WAIT_SECONDS));
         SubmitRetryPolicy retryPolicy = new SubmitRetryPolicy(
                 SubmitRetryPolicy.MIN_DELAY,
-                env.seconds("SUBMIT_RETRY_BASE_SECONDS", SubmitRetryPolicy.DEFAULT_BASE_DELAY.toSeconds(), 1, 3600),
-                env.seconds("SUBMIT_RETRY_MAX_SECONDS", SubmitRetryPolicy.DEFAULT_MAX_DELAY.toSeconds(), 1, 3600),
-                env.minutes("SUBMIT_DEADLINE_MINUTES", SubmitRetryPolicy.DEFAULT_DEADLINE.toMinutes(), 1, 1440),
+                env.seconds(Tuning.SUBMIT_RETRY_BASE_SECONDS),
+                env.seconds(Tuning.SUBMIT_RETRY_MAX_SECONDS),
+                env.minutes(Tuning.SUBMIT_DEADLINE_MINUTES),
                 new LazyJitter());
+        int turns = pollPolicy.maxChecks() + retryPolicy.maxAttempts();
+        if (turns > MAX_LOOP_TURNS) {
+            throw new IllegalStateException("POLL_MIN_INTERVAL_SECONDS, POLL_MAX_INTERVAL_SECONDS, MAX_POLL_MINUTES"
+                    + " and SUBMIT_DEADLINE_MINUTES allow one execution " + turns + " turns of its loop; keep them"
+                    + " under " + MAX_LOOP_TURNS + " (longer intervals or shorter limits) so its history stays far"
+                    + " from Step Functions' 25,000 events");
+        }
+        CapacityPolicy capacityPolicy = new CapacityPolicy(
+                (int) env.number(Tuning.KLING_CONCURRENCY_LIMIT),
+                Duration.ofHours(env.number(Tuning.MAX_QUEUE_HOURS)),
+                env.seconds(Tuning.LIMIT_RAISE_QUIET_SECONDS),
+                env.seconds(Tuning.INTAKE_PROBE_SECONDS));
 
         ImageValidation images = new ImageValidation(media);
-        JobSubmitter submitter = new JobSubmitter(store, kling, media, retryPolicy, pollPolicy, settings, clock);
-        JobLauncher launcher = new JobLauncher(store, submitter, workflow, settings);
+        SlotGovernor governor = new SlotGovernor(capacity, store, workflow, capacityPolicy, clock);
+        JobSubmitter submitter = new JobSubmitter(store, kling, media, governor, retryPolicy, pollPolicy, settings,
+                clock);
+        JobLauncher launcher = new JobLauncher(store, governor);
         return new Components(
                 new UploadIntake(store, media, images, launcher, settings, clock),
-                new StatusChecker(store, kling, media, submitter, pollPolicy, settings, clock),
-                new ApiJobs(store, media, imageDownloader(env), images, launcher, settings, clock));
+                new StatusChecker(store, kling, media, submitter, governor, pollPolicy, settings, clock),
+                new ApiJobs(store, media, imageDownloader(env), images, launcher, governor, settings, clock),
+                new Reaper(capacity, store, governor, retryPolicy.deadline().plus(pollPolicy.maxTotal()), clock));
     }
 
     static PipelineSettings pipelineSettings(Settings env) {
@@ -126,9 +154,8 @@ public final class Components {
                         env.orNull("DEFAULT_CFG_SCALE"),
                         env.orNull("DEFAULT_ASPECT_RATIO")),
                 ImageTransport.parse(env.optional("IMAGE_TRANSPORT", "url")),
-                env.seconds("PRESIGN_TTL_SECONDS", 900, 60, 7 * 24 * 3600),
-                env.seconds("VIDEO_URL_TTL_SECONDS", 3600, 60, 7 * 24 * 3600),
-                env.seconds("RESUME_WAIT_SECONDS", 60, 1, 3600));
+                env.seconds(Tuning.PRESIGN_TTL_SECONDS),
+                env.seconds(Tuning.VIDEO_URL_TTL_SECONDS));
     }
 
     private static HttpClient downloads() {
@@ -143,6 +170,24 @@ public final class Components {
                 "true".equalsIgnoreCase(env.optional("ALLOW_HTTP_IMAGE_URLS", "false")));
     }
 
+    /** Workflow of a function without a state machine: it cannot start or inspect executions. */
+    private static final class NoWorkflow implements Workflow {
+        @Override
+        public Start start(String executionName, String jobId, long firstWaitSeconds) {
+            throw missing();
+        }
+
+        @Override
+        public State state(String executionName) {
+            throw missing();
+        }
+
+        private static IllegalStateException missing() {
+            return new IllegalStateException("environment variable STATE_MACHINE_ARN is not set: "
+                    + "this function cannot start jobs");
+        }
+    }
+
     public UploadIntake uploadIntake() {
         return uploadIntake;
     }
@@ -153,5 +198,9 @@ public final class Components {
 
     public ApiJobs apiJobs() {
         return apiJobs;
+    }
+
+    public Reaper reaper() {
+        return reaper;
     }
 }

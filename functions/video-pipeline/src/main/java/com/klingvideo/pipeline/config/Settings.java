@@ -50,6 +50,19 @@ final class Settings {
         }
     }
 
+    /** A tuning variable, within its bounds, or its default. */
+    long number(Tuning tuning) {
+        return number(tuning.name(), tuning.defaultValue(), tuning.min(), tuning.max());
+    }
+
+    Duration seconds(Tuning tuning) {
+        return Duration.ofSeconds(number(tuning));
+    }
+
+    Duration minutes(Tuning tuning) {
+        return Duration.ofMinutes(number(tuning));
+    }
+
     Duration seconds(String name, long fallback, long min, long max) {
         return Duration.ofSeconds(number(name, fallback, min, max));
     }

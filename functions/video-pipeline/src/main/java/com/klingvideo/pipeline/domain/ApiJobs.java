@@ -6,6 +6,7 @@ import com.klingvideo.pipeline.model.JobOrigin;
 import com.klingvideo.pipeline.model.JobPage;
 import com.klingvideo.pipeline.model.JobStatus;
 import com.klingvideo.pipeline.model.ParameterOverrides;
+import com.klingvideo.pipeline.model.Priority;
 import com.klingvideo.pipeline.model.S3Location;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -19,10 +20,12 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The jobs API: create a job from an image given by URL, base64 or bucket key; read one; list recent ones.
- * Requests are validated exactly like uploads, but a bad request is answered (400) instead of recorded.
- * Images given by URL or base64 are kept in the bucket under the API input prefix, so every job's image
- * is an object Kling can be given a presigned URL to, now and on every resubmission.
+ * The jobs API: create a job from an image given by URL, base64 or bucket key; read one (with its place
+ * in the queue); list recent ones; see and pause the account's capacity. Requests are validated exactly
+ * like uploads, but a bad request is answered (400) instead of recorded. Images given by URL or base64
+ * are kept in the bucket under the API input prefix, so every job's image is an object Kling can be
+ * given a presigned URL to, now and on every resubmission. Nothing here talks to Kling: jobs are
+ * admitted to the queue, and the queue's side submits them.
  */
 public final class ApiJobs {
     static final int MAX_IDEMPOTENCY_KEY_LENGTH = 128;
@@ -34,22 +37,27 @@ public final class ApiJobs {
     private final ImageDownloader downloader;
     private final ImageValidation images;
     private final JobLauncher launcher;
+    private final SlotGovernor governor;
     private final PipelineSettings settings;
     private final Clock clock;
 
     public ApiJobs(JobStore store, MediaStore media, ImageDownloader downloader, ImageValidation images,
-            JobLauncher launcher, PipelineSettings settings, Clock clock) {
+            JobLauncher launcher, SlotGovernor governor, PipelineSettings settings, Clock clock) {
         this.store = store;
         this.media = media;
         this.downloader = downloader;
         this.images = images;
         this.launcher = launcher;
+        this.governor = governor;
         this.settings = settings;
         this.clock = clock;
     }
 
-    /** A job and, once it succeeded, a fresh URL of the stored video. */
-    public record JobView(Job job, URI videoUrl) {
+    /**
+     * A job, once it succeeded a fresh URL of the stored video, and while it is live its place in the
+     * queue and expected times.
+     */
+    public record JobView(Job job, URI videoUrl, QueuePlace place) {
     }
 
     /**
@@ -66,10 +74,20 @@ public final class ApiJobs {
             errors.add(new FieldError("idempotencyKey",
                     "must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH + " printable ASCII characters without spaces"));
         }
+        Priority priority = Priority.NORMAL;
+        if (request.priority() != null) {
+            try {
+                priority = Priority.parse(request.priority());
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError("priority", e.getMessage()));
+            }
+        }
         String jobId = key != null && errors.isEmpty() ? JobIds.forIdempotencyKey(caller, key) : JobIds.random();
         if (key != null && errors.isEmpty()) {
             Optional<Job> original = store.find(jobId);
             if (original.isPresent()) {
+                // A repeat after a failed or lost answer: make sure the original is still followed.
+                launcher.resume(original.get());
                 return new JobLauncher.Launch(original.get(), false);
             }
         }
@@ -104,6 +122,7 @@ public final class ApiJobs {
                 .parameters(parameters.value())
                 .parameterSources(sources)
                 .idempotencyKey(key)
+                .priority(priority)
                 .createdAt(now)
                 .updatedAt(now)
                 .version(1)
@@ -112,7 +131,24 @@ public final class ApiJobs {
     }
 
     public Optional<JobView> get(String jobId) {
-        return store.find(jobId).map(job -> new JobView(job, videoUrl(job)));
+        return store.find(jobId).map(job -> new JobView(job, videoUrl(job), governor.place(job).orElse(null)));
+    }
+
+    /** The account's capacity: slots in use, limits, queue length, pause. */
+    public CapacityView capacity() {
+        return governor.view();
+    }
+
+    /** Pauses intake until {@link #resumeIntake()}: no create request leaves, queued jobs wait. */
+    public CapacityView pauseIntake(String reason) {
+        governor.pause(reason == null || reason.isBlank() ? "paused by an operator" : reason.strip());
+        return governor.view();
+    }
+
+    /** Resumes intake, whoever paused it, and starts queued jobs on the free slots. */
+    public CapacityView resumeIntake() {
+        governor.resume();
+        return governor.view();
     }
 
     /** Recent jobs, newest first; {@code status} may be null for all. */

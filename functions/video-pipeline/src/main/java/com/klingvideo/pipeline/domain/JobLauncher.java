@@ -5,26 +5,23 @@ import com.klingvideo.pipeline.model.Job;
 import com.klingvideo.pipeline.model.JobStatus;
 
 /**
- * Admits a job once and hands it over: first submission to Kling, then the wait-and-check workflow.
- * Shared by uploads and the API so that both paths admit, submit and follow jobs the same way.
+ * Admits a job once and hands it to the slot governor, which queues it and starts it when a Kling slot
+ * is free. Shared by uploads and the API, so both paths admit and follow jobs the same way; neither
+ * talks to Kling.
  */
 public final class JobLauncher {
     private static final JsonLog LOG = JsonLog.of(JobLauncher.class);
 
     private final JobStore store;
-    private final JobSubmitter submitter;
-    private final Workflow workflow;
-    private final PipelineSettings settings;
+    private final SlotGovernor governor;
 
-    public JobLauncher(JobStore store, JobSubmitter submitter, Workflow workflow, PipelineSettings settings) {
+    public JobLauncher(JobStore store, SlotGovernor governor) {
         this.store = store;
-        this.submitter = submitter;
-        this.workflow = workflow;
-        this.settings = settings;
+        this.governor = governor;
     }
 
     /**
-     * The job as launched, or the one already stored under its id.
+     * The job as admitted, or the one already stored under its id.
      *
      * @param created false when the id was taken: nothing new was charged or started
      */
@@ -33,7 +30,7 @@ public final class JobLauncher {
 
     /**
      * Stores a new job (QUEUED to be sent, or FAILED when its input was rejected) unless its id exists,
-     * then submits it and starts following it.
+     * then queues it. A repeat finds the stored job and makes sure it is followed.
      */
     public Launch launch(Job job) {
         if (!store.create(job)) {
@@ -43,25 +40,18 @@ public final class JobLauncher {
             return new Launch(existing, false);
         }
         LOG.info("job.admitted", "jobId", job.jobId(), "status", job.status(), "origin", job.origin(),
-                "image", job.image());
-        if (job.status() != JobStatus.QUEUED) {
-            return new Launch(job, true);
+                "priority", job.priority().word(), "image", job.image());
+        if (job.status() == JobStatus.QUEUED) {
+            governor.admit(job);
         }
-        JobSubmitter.Outcome outcome = submitter.submit(job);
-        if (!outcome.job().status().isTerminal()) {
-            workflow.start(job.jobId(), outcome.waitSeconds());
-        }
-        return new Launch(outcome.job(), true);
+        return new Launch(job, true);
     }
 
     /**
-     * Makes sure a live job is followed. A repeated event may find a job whose first delivery stopped
-     * between admission and starting the workflow; starting it again is harmless (same execution name).
-     * The wait lets an attempt still in flight from the first delivery finish first.
+     * Makes sure a job found again (a repeated event or request) is followed: a first delivery may have
+     * stopped between admission and queueing, or its execution may have failed to start.
      */
     public void resume(Job existing) {
-        if (!existing.status().isTerminal()) {
-            workflow.start(existing.jobId(), settings.resumeWait().toSeconds());
-        }
+        governor.ensureFollowed(existing);
     }
 }

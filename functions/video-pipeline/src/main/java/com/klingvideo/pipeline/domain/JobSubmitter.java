@@ -15,31 +15,41 @@ import java.util.Base64;
 import java.util.Optional;
 
 /**
- * Sends a QUEUED job to Kling: once on admission, then again from the poll loop while Kling is busy.
+ * Sends a QUEUED job that holds a Kling slot to Kling: the first step of the execution the slot governor
+ * started for it, then again from the poll loop while Kling is down or rate-limited.
  *
  * <p>Never creates a task twice: the attempt is recorded ({@code submitUnconfirmed}) before the request
  * leaves, and an attempt whose outcome is unknown (timeout, server error) is followed by a lookup by
  * external_task_id (= jobId) before anything is sent again. A gateway cannot look tasks up, so there
  * an unknown outcome fails the job rather than risk paying twice.
+ *
+ * <p>Never creates a task without a slot. When Kling says the account is full (1303) or cannot take
+ * work (1100-1102), the slot is given back and the job returns to its place in the queue, still QUEUED:
+ * capacity and account problems are waits, not failures. Outages (5xx, timeouts, 1302) keep the slot and
+ * are retried with backoff until the submit deadline, counted from when the job got its slot.
  */
 public final class JobSubmitter {
     /** Largest image sent inline as base64; Kling's own limit. */
     private static final int MAX_IMAGE_BYTES = (int) ImageRules.MAX_BYTES;
+    /** Kling's business code for "parallel task over resource pack limit". */
+    static final String CONCURRENCY_FULL = "1303";
     private static final JsonLog LOG = JsonLog.of(JobSubmitter.class);
 
     private final JobStore store;
     private final VideoGenerator kling;
     private final MediaStore media;
+    private final SlotGovernor governor;
     private final SubmitRetryPolicy retryPolicy;
     private final PollPolicy pollPolicy;
     private final PipelineSettings settings;
     private final Clock clock;
 
-    public JobSubmitter(JobStore store, VideoGenerator kling, MediaStore media, SubmitRetryPolicy retryPolicy,
-            PollPolicy pollPolicy, PipelineSettings settings, Clock clock) {
+    public JobSubmitter(JobStore store, VideoGenerator kling, MediaStore media, SlotGovernor governor,
+            SubmitRetryPolicy retryPolicy, PollPolicy pollPolicy, PipelineSettings settings, Clock clock) {
         this.store = store;
         this.kling = kling;
         this.media = media;
+        this.governor = governor;
         this.retryPolicy = retryPolicy;
         this.pollPolicy = pollPolicy;
         this.settings = settings;
@@ -47,11 +57,19 @@ public final class JobSubmitter {
     }
 
     /**
-     * The job after one submission attempt, and how long to wait before the next step.
+     * The job after one submission attempt, and what comes next.
      *
      * @param waitSeconds before the first status check (SUBMITTED), before the next attempt (QUEUED); 0 when final
+     * @param inQueue     the job waits in the queue for a slot again: the execution following it ends
      */
-    public record Outcome(Job job, long waitSeconds) {
+    public record Outcome(Job job, long waitSeconds, boolean inQueue) {
+        static Outcome next(Job job, long waitSeconds) {
+            return new Outcome(job, waitSeconds, false);
+        }
+
+        static Outcome backInQueue(Job job) {
+            return new Outcome(job, 0, true);
+        }
     }
 
     /** Tries to get Kling to accept a QUEUED job. */
@@ -59,12 +77,21 @@ public final class JobSubmitter {
         if (job.status() != JobStatus.QUEUED) {
             throw new IllegalStateException("job " + job.jobId() + " is " + job.status() + ", not QUEUED");
         }
+        Optional<SlotHold> held = governor.holdOf(job.jobId());
+        if (held.isEmpty()) {
+            // An execution of a job that holds no slot (a repeat, or one the queue took back): the job
+            // waits in the queue, and a new execution follows it when it gets a slot.
+            LOG.warn("job.submit.no_slot", "jobId", job.jobId());
+            governor.waitInQueue(job);
+            return Outcome.backInQueue(job);
+        }
+        SlotHold hold = held.get();
         Instant now = clock.instant();
-        Duration remaining = retryPolicy.deadline().minus(Duration.between(job.createdAt(), now));
+        Duration remaining = retryPolicy.deadline().minus(Duration.between(hold.takenAt(), now));
         if (remaining.isNegative() || remaining.isZero()) {
             String last = job.lastError() == null ? "" : "; last error: " + job.lastError();
             return fail(job, new Failure("SUBMIT_DEADLINE", "Kling did not accept the job within "
-                    + retryPolicy.deadline().toMinutes() + " minutes" + last));
+                    + retryPolicy.deadline().toMinutes() + " minutes of it getting a slot" + last));
         }
         try {
             if (job.submitUnconfirmed()) {
@@ -77,7 +104,7 @@ public final class JobSubmitter {
                 Optional<KlingTask> existing = kling.findByExternalId(job.jobId());
                 if (existing.isPresent()) {
                     LOG.info("job.submit.recovered", "jobId", job.jobId(), "klingTaskId", existing.get().taskId());
-                    return accepted(job, existing.get());
+                    return accepted(job, hold, existing.get());
                 }
             }
             VideoRequest request = request(job);
@@ -86,25 +113,36 @@ public final class JobSubmitter {
                     .submitUnconfirmed(true)
                     .updatedAt(now)
                     .build());
-            return created(attempting, request);
+            return created(attempting, hold, request);
         } catch (MediaNotFoundException | MediaTooLargeException e) {
             return fail(job, new Failure("INVALID_INPUT", e.getMessage()));
         } catch (KlingRetryableException e) {
-            return requeue(job, e, job.submitUnconfirmed() || e.ambiguous(), remaining);
+            return retryLater(job, e, job.submitUnconfirmed() || e.ambiguous(), remaining);
         }
     }
 
-    private Outcome created(Job attempting, VideoRequest request) {
+    private Outcome created(Job attempting, SlotHold hold, VideoRequest request) {
         Instant now = clock.instant();
-        Duration remaining = retryPolicy.deadline().minus(Duration.between(attempting.createdAt(), now));
+        Duration remaining = retryPolicy.deadline().minus(Duration.between(hold.takenAt(), now));
         try {
-            return accepted(attempting, kling.create(request));
+            return accepted(attempting, hold, kling.create(request));
         } catch (KlingRetryableException e) {
-            return requeue(attempting, e, e.ambiguous(), remaining);
+            if (CONCURRENCY_FULL.equals(e.code()) && !e.ambiguous()) {
+                // Kling's answer is definite: nothing was created, and the account is full.
+                Job waiting = store.update(confirmed(attempting).toBuilder()
+                        .lastError(error(e)).updatedAt(now).build());
+                governor.refused(waiting, hold);
+                LOG.warn("job.submit.account_full", "jobId", waiting.jobId(), "klingCode", e.code());
+                return Outcome.backInQueue(waiting);
+            }
+            return retryLater(attempting, e, e.ambiguous(), remaining);
         } catch (KlingAccountException e) {
             LOG.error("job.submit.account_problem", "alert", "KLING_ACCOUNT", "jobId", attempting.jobId(),
                     "klingCode", e.code(), "message", e.getMessage());
-            return fail(confirmed(attempting), new Failure("KLING_ACCOUNT_" + e.code(), e.getMessage()));
+            Job waiting = store.update(confirmed(attempting).toBuilder()
+                    .lastError(error(e)).updatedAt(now).build());
+            governor.accountProblem(waiting, hold, e.code(), e.getMessage());
+            return Outcome.backInQueue(waiting);
         } catch (KlingRejectedException e) {
             return fail(confirmed(attempting), new Failure("KLING_" + e.code(), e.getMessage()));
         }
@@ -130,7 +168,7 @@ public final class JobSubmitter {
         }
     }
 
-    private Outcome accepted(Job job, KlingTask task) {
+    private Outcome accepted(Job job, SlotHold hold, KlingTask task) {
         Instant now = clock.instant();
         Job submitted = store.update(job.toBuilder()
                 .status(JobStatus.SUBMITTED)
@@ -143,21 +181,26 @@ public final class JobSubmitter {
                 .build());
         LOG.info("job.submitted", "jobId", job.jobId(), "klingTaskId", task.taskId(),
                 "attempts", submitted.submitAttempts());
-        return new Outcome(submitted, pollPolicy.firstWaitSeconds(job.parameters()));
+        governor.accepted(hold);
+        return Outcome.next(submitted, pollPolicy.firstWaitSeconds(job.parameters(),
+                governor.observedRunTime(job.parameters())));
     }
 
-    private Outcome requeue(Job job, KlingRetryableException e, boolean unconfirmed, Duration remaining) {
+    private Outcome retryLater(Job job, KlingRetryableException e, boolean unconfirmed, Duration remaining) {
         Instant now = clock.instant();
-        String error = "Kling " + e.code() + ": " + e.getMessage();
         Job queued = store.update(job.toBuilder()
                 .submitUnconfirmed(unconfirmed)
-                .lastError(error)
+                .lastError(error(e))
                 .updatedAt(now)
                 .build());
         long wait = retryPolicy.delaySeconds(Math.max(1, queued.submitAttempts()), remaining);
         LOG.warn("job.submit.deferred", "jobId", job.jobId(), "klingCode", e.code(), "waitSeconds", wait,
                 "attempts", queued.submitAttempts(), "unconfirmed", unconfirmed);
-        return new Outcome(queued, wait);
+        return Outcome.next(queued, wait);
+    }
+
+    private static String error(KlingException e) {
+        return "Kling " + e.code() + ": " + e.getMessage();
     }
 
     private static Job confirmed(Job job) {
@@ -173,6 +216,6 @@ public final class JobSubmitter {
                 .updatedAt(now)
                 .build());
         LOG.warn("job.failed", "jobId", job.jobId(), "code", failure.code(), "reason", failure.reason());
-        return new Outcome(failed, 0);
+        return Outcome.next(failed, 0);
     }
 }

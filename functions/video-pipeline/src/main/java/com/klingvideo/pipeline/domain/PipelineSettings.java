@@ -13,8 +13,6 @@ import java.time.Duration;
  * @param defaults        the template's default parameters, the bottom layer
  * @param presignTtl      lifetime of the image URL given to Kling
  * @param videoUrlTtl     lifetime of the video URL given to API callers
- * @param resumeWait      wait before the first check of a job found half-started by a repeated event;
- *                        longer than a Kling request can take, so an attempt still in flight has ended
  */
 public record PipelineSettings(
         String bucket,
@@ -24,8 +22,7 @@ public record PipelineSettings(
         ParameterOverrides defaults,
         ImageTransport imageTransport,
         Duration presignTtl,
-        Duration videoUrlTtl,
-        Duration resumeWait) {
+        Duration videoUrlTtl) {
 
     /** Where the finished video of a job is stored. */
     public String outputKey(String jobId) {

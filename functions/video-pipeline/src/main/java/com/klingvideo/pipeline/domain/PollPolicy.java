@@ -2,6 +2,7 @@ package com.klingvideo.pipeline.domain;
 
 import com.klingvideo.pipeline.model.GenerationParameters;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -48,16 +49,26 @@ public final class PollPolicy {
         return maxTotal;
     }
 
-    /** The wait before the first status check of a task Kling just accepted. */
-    public long firstWaitSeconds(GenerationParameters parameters) {
+    /**
+     * The wait before the first status check of a task Kling just accepted: when tasks of this kind usually
+     * end. Once Kling's run times for this kind of video have been observed that is the observed time,
+     * so the first check usually finds the task done; before, it is the configured first wait, or the
+     * usual time for the model, mode and duration.
+     *
+     * @param observed the observed run time of this kind of video, if any
+     */
+    public long firstWaitSeconds(GenerationParameters parameters, Optional<Duration> observed) {
+        if (observed.isPresent()) {
+            return Math.max(minInterval.toSeconds(), (observed.get().toMillis() + 999) / 1000);
+        }
         if (firstWaitOverride != null) {
             return firstWaitOverride.toSeconds();
         }
         return expectedGenerationTime(parameters).toSeconds();
     }
 
-    /** Typical time for Kling to finish such a video; the first check is scheduled then. */
-    static Duration expectedGenerationTime(GenerationParameters parameters) {
+    /** Typical time for Kling to finish such a video, as reported by its users; used until times are observed. */
+    public static Duration expectedGenerationTime(GenerationParameters parameters) {
         long seconds = "10".equals(parameters.duration()) ? 90 : 60;
         if ("pro".equals(parameters.mode())) {
             seconds = seconds * 3 / 2;
@@ -81,9 +92,27 @@ public final class PollPolicy {
         if (remaining.isNegative() || remaining.isZero()) {
             return OptionalLong.empty();
         }
-        double grown = minInterval.toMillis() * Math.pow(1.5, Math.max(0, checksSoFar - 1));
-        long wait = (long) Math.min(grown, maxInterval.toMillis());
-        wait = Math.min(wait, remaining.toMillis());
+        long wait = Math.min(interval(checksSoFar), remaining.toMillis());
         return OptionalLong.of(Math.max(1, (wait + 999) / 1000));
+    }
+
+    /**
+     * The most status checks one task can get before the limit, with the earliest first check: what
+     * bounds the history of the execution that follows it.
+     */
+    public int maxChecks() {
+        long elapsed = minInterval.toMillis();
+        int checks = 1;
+        while (elapsed < maxTotal.toMillis()) {
+            elapsed += interval(checks);
+            checks++;
+        }
+        return checks;
+    }
+
+    /** The wait after {@code checksSoFar} checks, in milliseconds, before the limit cuts it. */
+    private long interval(int checksSoFar) {
+        double grown = minInterval.toMillis() * Math.pow(1.5, Math.max(0, Math.min(checksSoFar, 64) - 1));
+        return (long) Math.min(grown, maxInterval.toMillis());
     }
 }

@@ -26,16 +26,18 @@ public final class StatusChecker {
     private final VideoGenerator kling;
     private final MediaStore media;
     private final JobSubmitter submitter;
+    private final SlotGovernor governor;
     private final PollPolicy pollPolicy;
     private final PipelineSettings settings;
     private final Clock clock;
 
     public StatusChecker(JobStore store, VideoGenerator kling, MediaStore media, JobSubmitter submitter,
-            PollPolicy pollPolicy, PipelineSettings settings, Clock clock) {
+            SlotGovernor governor, PollPolicy pollPolicy, PipelineSettings settings, Clock clock) {
         this.store = store;
         this.kling = kling;
         this.media = media;
         this.submitter = submitter;
+        this.governor = governor;
         this.pollPolicy = pollPolicy;
         this.settings = settings;
         this.clock = clock;
@@ -45,27 +47,40 @@ public final class StatusChecker {
      * What the state machine needs to choose its next state.
      *
      * @param waitSeconds before the next check; 0 when the job is final
+     * @param inQueue     the job went back to the queue to wait for a slot: this execution ends, and the
+     *                    slot governor starts a new one when the job gets a slot
      */
-    public record Step(String jobId, JobStatus status, long waitSeconds, int pollCount) {
+    public record Step(String jobId, JobStatus status, long waitSeconds, int pollCount, boolean inQueue) {
         static Step of(Job job, long waitSeconds) {
-            return new Step(job.jobId(), job.status(), job.status().isTerminal() ? 0 : waitSeconds, job.pollCount());
+            return new Step(job.jobId(), job.status(), job.status().isTerminal() ? 0 : waitSeconds, job.pollCount(),
+                    false);
+        }
+
+        static Step of(JobSubmitter.Outcome outcome) {
+            Job job = outcome.job();
+            return new Step(job.jobId(), job.status(), job.status().isTerminal() || outcome.inQueue() ? 0
+                    : outcome.waitSeconds(), job.pollCount(), outcome.inQueue());
         }
     }
 
     /**
+     * One check. When the job has ended its slot goes to the next job in the queue (also when the job
+     * had ended before: a repeated check repairs a release that did not happen).
+     *
      * @throws JobNotFoundException    when there is no such job
      * @throws KlingRetryableException when Kling could not answer now (the state machine retries)
      */
     public Step check(String jobId) {
         Job job = store.find(jobId).orElseThrow(() -> new JobNotFoundException(jobId));
-        return switch (job.status()) {
+        Step step = switch (job.status()) {
             case SUCCEEDED, FAILED, TIMED_OUT -> Step.of(job, 0);
-            case QUEUED -> {
-                JobSubmitter.Outcome outcome = submitter.submit(job);
-                yield Step.of(outcome.job(), outcome.waitSeconds());
-            }
+            case QUEUED -> Step.of(submitter.submit(job));
             case SUBMITTED, PROCESSING -> poll(job);
         };
+        if (step.status().isTerminal()) {
+            governor.finished(jobId);
+        }
+        return step;
     }
 
     /**
@@ -75,11 +90,14 @@ public final class StatusChecker {
     public Step recordFailure(String jobId, String error, String cause) {
         Job job = store.find(jobId).orElseThrow(() -> new JobNotFoundException(jobId));
         if (job.status().isTerminal()) {
+            governor.finished(jobId);
             return Step.of(job, 0);
         }
         String reason = "status checks kept failing: " + truncate(error + (cause == null ? "" : ": " + cause));
         LOG.error("job.check.abandoned", "jobId", jobId, "klingTaskId", job.klingTaskId(), "error", error);
-        return Step.of(finish(job, JobStatus.FAILED, new Failure("STATUS_CHECK_ERROR", reason)), 0);
+        Step step = Step.of(finish(job, JobStatus.FAILED, new Failure("STATUS_CHECK_ERROR", reason)), 0);
+        governor.finished(jobId);
+        return step;
     }
 
     private Step poll(Job job) {
@@ -144,7 +162,9 @@ public final class StatusChecker {
                 .updatedAt(now)
                 .build());
         LOG.info("job.succeeded", "jobId", done.jobId(), "klingTaskId", task.taskId(), "videoKey", target.key(),
-                "sizeBytes", size, "pollCount", done.pollCount());
+                "sizeBytes", size, "pollCount", done.pollCount(),
+                "runTimeMs", task.runTime() == null ? null : task.runTime().toMillis());
+        governor.recordRunTime(done.parameters(), task.runTime());
         return Step.of(done, 0);
     }
 

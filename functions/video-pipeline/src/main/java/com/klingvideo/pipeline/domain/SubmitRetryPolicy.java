@@ -4,12 +4,15 @@ import java.time.Duration;
 import java.util.function.DoubleSupplier;
 
 /**
- * How long a job waits before asking Kling again after a transient refusal (rate limit, account
- * concurrency full, server errors), and when it stops asking.
+ * How long a job holding a slot waits before asking Kling again while Kling is down or rate-limited
+ * (server errors, timeouts, 1302), and when it stops asking. (A full account, 1303, is no reason to
+ * wait here: the job goes back to the queue.)
  *
- * <p>Exponential backoff with full jitter (the delay is drawn uniformly between {@code minDelay} and the
- * exponential bound), so that jobs turned away together do not come back together. Kling asks for at
- * least one second after 1303. The deadline is counted from the job's admission.
+ * <p>Exponential backoff with "equal" jitter: the delay is drawn uniformly between half the exponential
+ * bound and the bound (never under {@code minDelay}), so jobs turned away together do not come back
+ * together, and the number of attempts before the deadline, and with it the history of the execution
+ * that waits, stays small whatever the draws (see {@link #maxAttempts()}). The deadline counts from when
+ * the job got its slot.
  */
 public final class SubmitRetryPolicy {
     /** Kling asks for at least a second before retrying after 1303. */
@@ -56,11 +59,30 @@ public final class SubmitRetryPolicy {
      * @param remaining     time left before the deadline; the wait never goes past it
      */
     public long delaySeconds(int attemptsSoFar, Duration remaining) {
-        double bound = baseDelay.toMillis() * Math.pow(2, Math.max(0, Math.min(attemptsSoFar, 30) - 1));
-        long capped = (long) Math.min(bound, maxDelay.toMillis());
-        long min = minDelay.toMillis();
-        long drawn = min + (long) (random.getAsDouble() * Math.max(0, capped - min));
-        long limited = Math.min(drawn, Math.max(min, remaining.toMillis()));
+        long capped = bound(attemptsSoFar);
+        long floor = Math.max(minDelay.toMillis(), capped / 2);
+        long drawn = floor + (long) (random.getAsDouble() * Math.max(0, capped - floor));
+        long limited = Math.min(drawn, Math.max(minDelay.toMillis(), remaining.toMillis()));
         return Math.max(1, (limited + 999) / 1000);
+    }
+
+    /**
+     * The most attempts one job can make before the deadline, with the shortest draws: what bounds the
+     * history of the execution that retries.
+     */
+    public int maxAttempts() {
+        long elapsed = 0;
+        int attempts = 1;
+        while (elapsed < deadline.toMillis()) {
+            elapsed += Math.max(minDelay.toMillis(), bound(attempts) / 2);
+            attempts++;
+        }
+        return attempts;
+    }
+
+    /** The exponential bound after {@code attemptsSoFar} attempts, capped, in milliseconds. */
+    private long bound(int attemptsSoFar) {
+        double bound = baseDelay.toMillis() * Math.pow(2, Math.max(0, Math.min(attemptsSoFar, 30) - 1));
+        return (long) Math.min(bound, maxDelay.toMillis());
     }
 }

@@ -14,7 +14,7 @@ import java.io.OutputStream;
 /**
  * CheckStatusFunction, the "Check Kling Status" and "Record Failure" states of the state machine.
  * Input {@code {"jobId": "..."}}, or with {@code "error": {"Error": ..., "Cause": ...}} after the
- * state machine's retries ran out. Output {@code {"jobId", "status", "waitSeconds", "pollCount"}},
+ * state machine's retries ran out. Output {@code {"jobId", "status", "waitSeconds", "pollCount", "inQueue"}},
  * which the "Video Ready?" choice reads and the next Wait uses.
  */
 public class CheckStatusHandler implements RequestStreamHandler {
@@ -46,7 +46,8 @@ public class CheckStatusHandler implements RequestStreamHandler {
                 .put("jobId", step.jobId())
                 .put("status", step.status().name())
                 .put("waitSeconds", step.waitSeconds())
-                .put("pollCount", step.pollCount());
+                .put("pollCount", step.pollCount())
+                .put("inQueue", step.inQueue());
         JSON.writeValue(output, out);
     }
 

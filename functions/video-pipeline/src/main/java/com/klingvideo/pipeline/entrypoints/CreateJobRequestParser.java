@@ -19,7 +19,7 @@ import java.util.Set;
  */
 final class CreateJobRequestParser {
     private static final Set<String> FIELDS = Set.of("image", "imageTail", "prompt", "negativePrompt", "model",
-            "mode", "duration", "cfgScale", "aspectRatio", "idempotencyKey");
+            "mode", "duration", "cfgScale", "aspectRatio", "idempotencyKey", "priority");
     private static final Set<String> IMAGE_FIELDS = Set.of("url", "base64", "s3Key");
 
     private CreateJobRequestParser() {
@@ -64,10 +64,11 @@ final class CreateJobRequestParser {
                 text(root, "aspectRatio", errors),
                 null);
         String key = text(root, "idempotencyKey", errors);
+        String priority = text(root, "priority", errors);
         if (!errors.isEmpty()) {
             throw new InvalidJobRequestException(errors);
         }
-        return new ApiJobRequest(image, tail, parameters, key != null ? key : headerKey);
+        return new ApiJobRequest(image, tail, parameters, key != null ? key : headerKey, priority);
     }
 
     private static ImageInput image(JsonNode root, String field, List<FieldError> errors) {

@@ -4,13 +4,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.klingvideo.pipeline.domain.ApiJobs;
+import com.klingvideo.pipeline.domain.CapacityView;
+import com.klingvideo.pipeline.domain.Pause;
+import com.klingvideo.pipeline.domain.QueuePlace;
 import com.klingvideo.pipeline.model.GenerationParameters;
 import com.klingvideo.pipeline.model.Job;
 import com.klingvideo.pipeline.model.S3Location;
 import java.net.URI;
 import java.time.Instant;
 
-/** How a job looks to API callers: the stored record, minus internals, plus a fresh video URL. */
+/**
+ * How a job looks to API callers: the stored record, minus internals, plus a fresh video URL and, while
+ * it is live, its place in the queue; and how the account's capacity looks.
+ */
 final class JobJson {
     private JobJson() {
     }
@@ -40,6 +46,7 @@ final class JobJson {
         ArrayNode sources = node.putArray("parameterSources");
         job.parameterSources().forEach(sources::add);
         putText(node, "idempotencyKey", job.idempotencyKey());
+        node.put("priority", job.priority().word());
         putTime(node, "createdAt", job.createdAt());
         putTime(node, "updatedAt", job.updatedAt());
         putTime(node, "submittedAt", job.submittedAt());
@@ -71,7 +78,44 @@ final class JobJson {
     }
 
     static ObjectNode of(ObjectMapper json, ApiJobs.JobView view) {
-        return of(json, view.job(), view.videoUrl());
+        ObjectNode node = of(json, view.job(), view.videoUrl());
+        QueuePlace place = view.place();
+        if (place != null) {
+            ObjectNode queue = node.putObject("queue");
+            if (place.ahead() != null) {
+                queue.put("position", place.ahead() + 1);
+                queue.put("jobsAhead", place.ahead());
+            }
+            putTime(queue, "expectedStartAt", place.expectedStart());
+            putTime(queue, "expectedDoneAt", place.expectedEnd());
+            if (place.eta() != null) {
+                queue.put("etaSeconds", place.eta().toSeconds());
+            }
+        }
+        return node;
+    }
+
+    /** {@code GET /capacity}: slots in use, configured and effective limit, queue length, pause. */
+    static ObjectNode of(ObjectMapper json, CapacityView view) {
+        ObjectNode node = json.createObjectNode();
+        node.put("slotsInUse", view.inUse());
+        node.put("configuredLimit", view.configuredLimit());
+        node.put("effectiveLimit", view.effectiveLimit());
+        node.put("queued", view.queued());
+        Pause pause = view.pause();
+        node.put("intakePaused", pause != null);
+        if (pause != null) {
+            ObjectNode paused = node.putObject("pause");
+            paused.put("by", pause.source().name());
+            putText(paused, "reason", pause.reason());
+            putTime(paused, "since", pause.since());
+            putTime(paused, "probeAt", pause.probeAt());
+        }
+        ObjectNode times = node.putObject("runTimes");
+        view.runTimes().forEach((profile, runTime) -> times.putObject(profile)
+                .put("typicalSeconds", runTime.typical().toMillis() / 1000.0)
+                .put("samples", runTime.samples()));
+        return node;
     }
 
     private static void putLocation(ObjectNode node, String name, S3Location location) {

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,14 +20,17 @@ import com.klingvideo.pipeline.model.JobPage;
 import com.klingvideo.pipeline.model.JobStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * JobsApiFunction: {@code POST /jobs}, {@code GET /jobs/{jobId}}, {@code GET /jobs} behind API Gateway
- * (REST API, proxy integration, API key required). Errors always have the shape
+ * JobsApiFunction behind API Gateway (REST API, proxy integration): {@code POST /jobs},
+ * {@code GET /jobs/{jobId}}, {@code GET /jobs} and {@code GET /capacity} with an API key;
+ * {@code POST /admin/intake/pause} and {@code POST /admin/intake/resume} with IAM authorization (SigV4),
+ * for operators. Errors always have the shape
  * {@code {"error": {"code", "message", "fields": [{"field", "message"}]}}}, mapped here and nowhere else.
  */
 public class JobsApiHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
@@ -72,6 +76,13 @@ public class JobsApiHandler implements RequestHandler<APIGatewayProxyRequestEven
             case "POST /jobs" -> create(request);
             case "GET /jobs/{jobId}" -> get(pathParameter(request, "jobId"));
             case "GET /jobs" -> list(request.getQueryStringParameters());
+            case "GET /capacity" -> respond(200, JobJson.of(JSON, jobs.capacity()));
+            case "POST /admin/intake/pause" -> respond(200, JobJson.of(JSON, jobs.pauseIntake(
+                    pauseReason(body(request), operator(request)))));
+            case "POST /admin/intake/resume" -> {
+                LOG.info("api.admin.resume", "operator", operator(request));
+                yield respond(200, JobJson.of(JSON, jobs.resumeIntake()));
+            }
             default -> throw new BadRequest(404, "NOT_FOUND", "no route for " + method + " " + request.getPath());
         };
     }
@@ -124,6 +135,49 @@ public class JobsApiHandler implements RequestHandler<APIGatewayProxyRequestEven
             out.put("nextToken", page.nextToken());
         }
         return respond(200, out);
+    }
+
+    /**
+     * The IAM principal API Gateway authorized (SigV4); admin routes refuse a request without one, in
+     * case the route were ever deployed without IAM authorization.
+     */
+    private static String operator(APIGatewayProxyRequestEvent request) {
+        String arn = request.getRequestContext() == null || request.getRequestContext().getIdentity() == null
+                ? null : request.getRequestContext().getIdentity().getUserArn();
+        if (arn == null || arn.isBlank()) {
+            throw new BadRequest(403, "FORBIDDEN", "admin routes need IAM authorization (a SigV4-signed request)");
+        }
+        return arn;
+    }
+
+    /** An optional {@code {"reason": "..."}}, recorded with who paused. */
+    private static String pauseReason(String body, String operator) {
+        String reason = null;
+        if (body != null && !body.isBlank()) {
+            JsonNode root;
+            try {
+                root = JSON.readTree(body);
+            } catch (JsonProcessingException e) {
+                throw new BadRequest(400, "INVALID_REQUEST", "the body is not valid JSON");
+            }
+            if (root == null || !root.isObject()) {
+                throw new BadRequest(400, "INVALID_REQUEST", "the body must be a JSON object");
+            }
+            for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+                String name = names.next();
+                if (!name.equals("reason")) {
+                    throw new BadRequest(400, "INVALID_REQUEST", name + " is not a known field; the only one is reason");
+                }
+            }
+            JsonNode value = root.get("reason");
+            if (value != null && !value.isNull() && !value.isTextual()) {
+                throw new BadRequest(400, "INVALID_REQUEST", "reason must be a string");
+            }
+            reason = value == null || value.isNull() ? null : value.textValue();
+        }
+        LOG.info("api.admin.pause", "operator", operator, "reason", reason);
+        String text = reason == null || reason.isBlank() ? "paused by an operator" : reason.strip();
+        return text + " (" + operator + ")";
     }
 
     private static String body(APIGatewayProxyRequestEvent request) {

@@ -3,6 +3,7 @@ package com.klingvideo.pipeline.kling;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.klingvideo.pipeline.domain.KlingTask;
 import com.klingvideo.pipeline.domain.KlingTaskStatus;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -66,7 +67,29 @@ final class KlingResponseParser {
                 firstNonNull(KlingJson.text(official, "task_status_msg"), ""),
                 videoUrl,
                 KlingJson.text(video, "duration"),
-                KlingJson.text(official, "final_unit_deduction")));
+                KlingJson.text(official, "final_unit_deduction"),
+                runTime(status, official, gateway)));
+    }
+
+    /**
+     * How long a task that succeeded ran by Kling's clock: official {@code created_at} to {@code updated_at}
+     * (epoch milliseconds), else a gateway's {@code submit_time} to {@code finish_time} (seconds).
+     */
+    static Duration runTime(KlingTaskStatus status, JsonNode official, JsonNode gateway) {
+        if (status != KlingTaskStatus.SUCCEEDED) {
+            return null;
+        }
+        Duration officialTime = between(official, "created_at", "updated_at", 1);
+        return officialTime != null ? officialTime : between(gateway, "submit_time", "finish_time", 1000);
+    }
+
+    private static Duration between(JsonNode node, String from, String to, long millisPerUnit) {
+        if (node == null || !node.path(from).canConvertToLong() || !node.path(to).canConvertToLong()) {
+            return null;
+        }
+        long start = node.path(from).asLong();
+        long end = node.path(to).asLong();
+        return start > 0 && end > start ? Duration.ofMillis((end - start) * millisPerUnit) : null;
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.Objects;
  * @param jobId             deterministic id (see {@code JobIds}); also the execution name and Kling's external_task_id
  * @param parameterSources  which layers set the parameters, in order, for example {@code [defaults, metadata, sidecar]}
  * @param idempotencyKey    the API caller's key, or null
+ * @param priority          where it waits for a Kling slot (see {@link Priority})
  * @param submitAttempts    how many times a create request was sent to Kling
  * @param submitUnconfirmed true while a create request may have reached Kling without a known outcome
  * @param lastError         the latest transient error, kept for operators while the job waits
@@ -31,6 +32,7 @@ public record Job(
         GenerationParameters parameters,
         List<String> parameterSources,
         String idempotencyKey,
+        Priority priority,
         Instant createdAt,
         Instant updatedAt,
         long version,
@@ -53,6 +55,7 @@ public record Job(
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(origin, "origin");
         Objects.requireNonNull(createdAt, "createdAt");
+        priority = priority == null ? Priority.NORMAL : priority;
         parameterSources = parameterSources == null ? List.of() : List.copyOf(parameterSources);
         notes = notes == null ? List.of() : List.copyOf(notes);
     }
@@ -75,6 +78,7 @@ public record Job(
         private GenerationParameters parameters;
         private List<String> parameterSources = List.of();
         private String idempotencyKey;
+        private Priority priority;
         private Instant createdAt;
         private Instant updatedAt;
         private long version;
@@ -104,6 +108,7 @@ public record Job(
             parameters = j.parameters;
             parameterSources = j.parameterSources;
             idempotencyKey = j.idempotencyKey;
+            priority = j.priority;
             createdAt = j.createdAt;
             updatedAt = j.updatedAt;
             version = j.version;
@@ -130,6 +135,7 @@ public record Job(
         public Builder parameters(GenerationParameters v) { parameters = v; return this; }
         public Builder parameterSources(List<String> v) { parameterSources = v; return this; }
         public Builder idempotencyKey(String v) { idempotencyKey = v; return this; }
+        public Builder priority(Priority v) { priority = v; return this; }
         public Builder createdAt(Instant v) { createdAt = v; return this; }
         public Builder updatedAt(Instant v) { updatedAt = v; return this; }
         public Builder version(long v) { version = v; return this; }
@@ -149,7 +155,7 @@ public record Job(
 
         public Job build() {
             return new Job(jobId, status, origin, image, imageTail, parameters, parameterSources,
-                    idempotencyKey, createdAt, updatedAt, version, submitAttempts, submitUnconfirmed,
+                    idempotencyKey, priority, createdAt, updatedAt, version, submitAttempts, submitUnconfirmed,
                     lastError, klingTaskId, submittedAt, pollCount, lastCheckedAt, klingStatus, failure,
                     video, unitsDeducted, completedAt, notes);
         }

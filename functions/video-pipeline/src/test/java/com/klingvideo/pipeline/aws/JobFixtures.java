@@ -5,6 +5,7 @@ import com.klingvideo.pipeline.model.GenerationParameters;
 import com.klingvideo.pipeline.model.Job;
 import com.klingvideo.pipeline.model.JobOrigin;
 import com.klingvideo.pipeline.model.JobStatus;
+import com.klingvideo.pipeline.model.Priority;
 import com.klingvideo.pipeline.model.S3Location;
 import com.klingvideo.pipeline.model.VideoResult;
 import java.time.Instant;
@@ -38,6 +39,7 @@ final class JobFixtures {
                         "blurry", 0.5, "16:9"))
                 .parameterSources(List.of("defaults", "metadata", "sidecar"))
                 .idempotencyKey("idem-42")
+                .priority(Priority.HIGH)
                 .createdAt(Instant.parse("2025-03-04T05:06:07.008Z"))
                 .updatedAt(Instant.parse("2025-03-04T05:09:00.100Z"))
                 .version(7)

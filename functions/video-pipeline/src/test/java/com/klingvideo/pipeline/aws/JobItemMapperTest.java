@@ -39,7 +39,7 @@ class JobItemMapperTest {
                 "jobId", "status", "origin", "listPartition",
                 "imageBucket", "imageKey", "imageTailBucket", "imageTailKey",
                 "model", "mode", "duration", "prompt", "negativePrompt", "cfgScale", "aspectRatio",
-                "parameterSources", "idempotencyKey",
+                "parameterSources", "idempotencyKey", "priority",
                 "createdAt", "updatedAt", "submittedAt", "lastCheckedAt", "completedAt",
                 "version", "submitAttempts", "submitUnconfirmed", "lastError", "klingTaskId",
                 "pollCount", "klingStatus", "failureCode", "failureReason",
@@ -47,6 +47,7 @@ class JobItemMapperTest {
         assertThat(item.get("jobId").s()).isEqualTo("job-1");
         assertThat(item.get("status").s()).isEqualTo("SUCCEEDED");
         assertThat(item.get("origin").s()).isEqualTo("API");
+        assertThat(item.get("priority").s()).isEqualTo("HIGH");
         assertThat(item.get("listPartition").s()).isEqualTo("JOB");
         assertThat(item.get("createdAt").s()).isEqualTo("2025-03-04T05:06:07.008Z");
         assertThat(item.get("submittedAt").s()).isEqualTo("2025-03-04T05:06:08.000Z");
@@ -74,7 +75,7 @@ class JobItemMapperTest {
 
         // THEN only the set attributes are written, none of NULL type, and the job survives
         assertThat(item).containsOnlyKeys("jobId", "status", "origin", "listPartition", "createdAt",
-                "version", "submitAttempts", "submitUnconfirmed", "pollCount");
+                "version", "submitAttempts", "submitUnconfirmed", "pollCount", "priority");
         assertThat(item.values()).noneMatch(v -> Boolean.TRUE.equals(v.nul()));
         assertThat(read).isEqualTo(job);
         assertThat(read.parameters()).isNull();

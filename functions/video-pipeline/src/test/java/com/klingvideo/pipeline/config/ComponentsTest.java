@@ -24,6 +24,7 @@ class ComponentsTest {
                 "DEFAULT_MODE", "std",
                 "DEFAULT_DURATION", "5"));
         env.put("KLING_API_STYLE", "gateway");
+        env.put("CAPACITY_TABLE", "capacity");
         return env;
     }
 
@@ -33,6 +34,42 @@ class ComponentsTest {
         assertThat(components.uploadIntake()).isNotNull();
         assertThat(components.statusChecker()).isNotNull();
         assertThat(components.apiJobs()).isNotNull();
+        assertThat(components.reaper()).isNotNull();
+    }
+
+    @Test
+    void build_should_giveNoKlingClient_when_functionHasNoKlingSecret() {
+        // GIVEN a function that admits jobs (uploads, the API): no KLING_SECRET_ARN
+        Map<String, String> env = environment();
+        env.remove("KLING_SECRET_ARN");
+        // WHEN built THEN it works, and its Kling is one that refuses every call
+        Components components = Components.build(env, Clock.systemUTC());
+        assertThat(components.apiJobs()).isNotNull();
+        assertThatThrownBy(() -> new NoKlingAccess().query("t")).hasMessageContaining("no Kling credentials");
+    }
+
+    @Test
+    void build_should_refuse_when_pollSettingsCouldOverflowAnExecutionsHistory() {
+        // GIVEN a check every second for up to five hours: 18,000 loop turns, 160,000 history events
+        Map<String, String> env = environment();
+        env.put("POLL_MIN_INTERVAL_SECONDS", "1");
+        env.put("POLL_MAX_INTERVAL_SECONDS", "1");
+        env.put("MAX_POLL_MINUTES", "300");
+        // WHEN / THEN the deployment fails on its first invocation, naming what to change
+        assertThatThrownBy(() -> Components.build(env, Clock.systemUTC()))
+                .hasMessageContaining("POLL_MAX_INTERVAL_SECONDS").hasMessageContaining("25,000");
+        // while the production defaults use a small part of it
+        env.remove("POLL_MIN_INTERVAL_SECONDS");
+        env.remove("POLL_MAX_INTERVAL_SECONDS");
+        assertThat(Components.build(env, Clock.systemUTC())).isNotNull();
+    }
+
+    @Test
+    void build_should_nameTheVariableAndRange_when_concurrencyLimitOutOfRange() {
+        Map<String, String> env = environment();
+        env.put("KLING_CONCURRENCY_LIMIT", "0");
+        assertThatThrownBy(() -> Components.build(env, Clock.systemUTC()))
+                .hasMessageContaining("KLING_CONCURRENCY_LIMIT").hasMessageContaining("between 1 and 1000");
     }
 
     @Test

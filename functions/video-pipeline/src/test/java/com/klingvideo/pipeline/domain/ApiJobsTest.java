@@ -25,11 +25,12 @@ class ApiJobsTest {
     }
 
     @Test
-    void create_should_keepImageAndSubmit_when_base64Given() {
+    void create_should_keepImageAndQueueWithoutCallingKling_when_base64Given() {
         byte[] image = TestImages.png(800, 600);
-        JobLauncher.Launch launch = f.api.create(new ApiJobRequest(base64(image), null, prompt("A red kettle"), null), "key-1");
+        JobLauncher.Launch launch = f.api.create(new ApiJobRequest(base64(image), null, prompt("A red kettle"), null, null), "key-1");
         assertThat(launch.created()).isTrue();
-        assertThat(launch.job().status()).isEqualTo(JobStatus.SUBMITTED);
+        assertThat(launch.job().status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(f.kling.creates()).as("the API only admits").isEmpty();
         S3Location kept = launch.job().image();
         assertThat(kept.key()).isEqualTo("api-inputs/" + launch.job().jobId() + "/image.png");
         assertThat(f.media.object(kept)).get().extracting(o -> o.content()).isEqualTo(image);
@@ -39,8 +40,9 @@ class ApiJobsTest {
 
     @Test
     void create_should_returnOriginal_when_idempotencyKeyRepeated() {
-        ApiJobRequest request = new ApiJobRequest(base64(TestImages.jpeg(640, 480)), null, prompt("p"), "order-42");
+        ApiJobRequest request = new ApiJobRequest(base64(TestImages.jpeg(640, 480)), null, prompt("p"), "order-42", null);
         JobLauncher.Launch first = f.api.create(request, "key-1");
+        f.runNewExecutions();
         JobLauncher.Launch second = f.api.create(request, "key-1");
         assertThat(second.created()).isFalse();
         assertThat(second.job().jobId()).isEqualTo(first.job().jobId());
@@ -52,7 +54,7 @@ class ApiJobsTest {
     @Test
     void create_should_listEveryFieldError_when_requestInvalid() {
         ApiJobRequest request = new ApiJobRequest(base64(TestImages.jpeg(100, 100)), new ImageInput(null, null, null),
-                new ParameterOverrides("kling-v9", "turbo", "7", null, null, "1.5", "4:3", null), null);
+                new ParameterOverrides("kling-v9", "turbo", "7", null, null, "1.5", "4:3", null), null, null);
         assertThatThrownBy(() -> f.api.create(request, "key-1"))
                 .isInstanceOfSatisfying(InvalidJobRequestException.class, e -> assertThat(e.errors())
                         .extracting(FieldError::field)
@@ -66,14 +68,14 @@ class ApiJobsTest {
         S3Location image = new S3Location(PipelineFixture.BUCKET, "library/kettle.jpg");
         f.media.putObject(image, TestImages.jpeg(640, 480), Map.of());
         JobLauncher.Launch launch = f.api.create(new ApiJobRequest(new ImageInput(null, null, "library/kettle.jpg"), null,
-                prompt("p"), null), "key-1");
+                prompt("p"), null, null), "key-1");
         assertThat(launch.job().image()).isEqualTo(image);
     }
 
     @Test
     void create_should_reject_when_s3KeyMissing() {
         assertThatThrownBy(() -> f.api.create(new ApiJobRequest(new ImageInput(null, null, "nope.jpg"), null, prompt("p"),
-                null), "key-1"))
+                null, null), "key-1"))
                 .isInstanceOf(InvalidJobRequestException.class).hasMessageContaining("does not exist");
     }
 
@@ -81,28 +83,29 @@ class ApiJobsTest {
     void create_should_downloadAndKeep_when_urlGiven() {
         f.downloads.put("https://shop.example/kettle.jpg", TestImages.jpeg(640, 480));
         JobLauncher.Launch launch = f.api.create(new ApiJobRequest(new ImageInput("https://shop.example/kettle.jpg",
-                null, null), null, prompt("p"), null), "key-1");
+                null, null), null, prompt("p"), null, null), "key-1");
         assertThat(launch.job().image().key()).endsWith("/image.jpg");
     }
 
     @Test
     void create_should_reject_when_urlUnreachable() {
         assertThatThrownBy(() -> f.api.create(new ApiJobRequest(new ImageInput("https://shop.example/none.jpg", null,
-                null), null, prompt("p"), null), "key-1"))
+                null), null, prompt("p"), null, null), "key-1"))
                 .isInstanceOf(InvalidJobRequestException.class).hasMessageContaining("404");
     }
 
     @Test
     void create_should_reject_when_base64Invalid() {
         assertThatThrownBy(() -> f.api.create(new ApiJobRequest(new ImageInput(null, "***", null), null, prompt("p"),
-                null), "key-1"))
+                null, null), "key-1"))
                 .isInstanceOf(InvalidJobRequestException.class).hasMessageContaining("base64");
     }
 
     @Test
     void get_should_includeFreshVideoUrl_when_succeeded() {
         JobLauncher.Launch launch = f.api.create(new ApiJobRequest(base64(TestImages.jpeg(640, 480)), null, prompt("p"),
-                null), "key-1");
+                null, null), "key-1");
+        f.runNewExecutions();
         f.media.putRemote("https://cdn.example/v.mp4", new byte[] {1, 2, 3});
         f.kling.answerQuery(FakeVideoGenerator.succeeded("task-1", "https://cdn.example/v.mp4"));
         f.checker.check(launch.job().jobId());
@@ -111,5 +114,50 @@ class ApiJobsTest {
         assertThat(view.videoUrl()).hasToString("https://media-bucket.s3.example/outputs/" + launch.job().jobId()
                 + ".mp4?X-Amz-Expires=3600&X-Amz-Signature=test");
         assertThat(f.api.get("missing")).isEmpty();
+    }
+
+    @Test
+    void create_should_queueAheadOfNormalJobs_when_priorityHigh() {
+        // GIVEN one slot, taken, and a normal job waiting
+        PipelineFixture one = new PipelineFixture(FakeVideoGenerator.official(), ImageTransport.URL, 1);
+        ApiJobs api = one.api;
+        api.create(new ApiJobRequest(base64(TestImages.jpeg(640, 480)), null, prompt("first"), null, null), "k");
+        JobLauncher.Launch normal = api.create(new ApiJobRequest(base64(TestImages.jpeg(640, 480)), null, prompt("n"),
+                null, "normal"), "k");
+        one.clock.advance(java.time.Duration.ofSeconds(1));
+        // WHEN a high-priority job arrives later
+        JobLauncher.Launch high = api.create(new ApiJobRequest(base64(TestImages.jpeg(640, 480)), null, prompt("h"),
+                null, "HIGH"), "k");
+        // THEN it waits ahead of the normal one, which sees one job ahead of it
+        assertThat(high.job().priority()).isEqualTo(com.klingvideo.pipeline.model.Priority.HIGH);
+        assertThat(one.capacity.queuedJobIds()).containsExactly(high.job().jobId(), normal.job().jobId());
+        assertThat(api.get(normal.job().jobId()).orElseThrow().place().ahead()).isEqualTo(1);
+        assertThat(api.get(high.job().jobId()).orElseThrow().place().ahead()).isZero();
+    }
+
+    @Test
+    void create_should_reject_when_priorityUnknown() {
+        assertThatThrownBy(() -> f.api.create(new ApiJobRequest(base64(TestImages.jpeg(640, 480)), null, prompt("p"),
+                null, "urgent"), "key-1"))
+                .isInstanceOfSatisfying(InvalidJobRequestException.class, e -> assertThat(e.errors())
+                        .extracting(FieldError::field).containsExactly("priority"));
+        assertThat(f.store.all()).isEmpty();
+    }
+
+    @Test
+    void create_should_resumeTheOriginal_when_idempotencyKeyRepeatedForAJobNobodyFollows() {
+        // GIVEN an API job whose execution never started (StartExecution failed after the slot was taken)
+        ApiJobRequest request = new ApiJobRequest(base64(TestImages.jpeg(640, 480)), null, prompt("p"), "order-7", null);
+        f.workflow.failNextStart(new IllegalStateException("throttled"));
+        JobLauncher.Launch first = f.api.create(request, "key-1");
+        assertThat(f.workflow.running()).isEmpty();
+        // WHEN the caller repeats the request with the same key
+        JobLauncher.Launch again = f.api.create(request, "key-1");
+        // THEN the original is followed again: its execution runs, and it is submitted once
+        assertThat(again.job().jobId()).isEqualTo(first.job().jobId());
+        assertThat(f.workflow.running()).containsExactly(first.job().jobId());
+        f.runNewExecutions();
+        assertThat(f.kling.creates()).hasSize(1);
+        assertThat(f.store.get(first.job().jobId()).status()).isEqualTo(JobStatus.SUBMITTED);
     }
 }

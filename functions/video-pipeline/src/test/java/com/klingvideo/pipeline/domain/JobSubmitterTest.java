@@ -18,7 +18,17 @@ import org.junit.jupiter.api.Test;
 class JobSubmitterTest {
     private static final S3Location IMAGE = new S3Location(PipelineFixture.BUCKET, "inputs/cat.jpg");
 
+    /** A queued job that the governor gave a slot, as dispatch does before its execution's first check. */
     private static Job queued(PipelineFixture f) {
+        Job job = waiting(f);
+        QueueEntry entry = QueueEntry.of(job, 0);
+        assertThat(f.capacity.enqueue(entry)).isTrue();
+        assertThat(f.capacity.take(entry, new SlotHold(job.jobId(), f.clock.instant(), 1, false), 4, null)).isTrue();
+        return job;
+    }
+
+    /** A queued job that holds no slot. */
+    private static Job waiting(PipelineFixture f) {
         f.media.putObject(IMAGE, TestImages.jpeg(640, 480), Map.of());
         Job job = Job.builder()
                 .jobId("u-job1")
@@ -82,19 +92,53 @@ class JobSubmitterTest {
     }
 
     @Test
-    void submit_should_queueWithBackoff_when_concurrencyFull() {
-        // GIVEN Kling answers 1303 (account concurrency full): the server said no, nothing was created
+    void submit_should_sendNothingAndWaitInTheQueue_when_jobHoldsNoSlot() {
+        // GIVEN a queued job without a slot (an execution that outlived its hold)
+        PipelineFixture f = new PipelineFixture();
+        Job job = waiting(f);
+        // WHEN its execution tries to submit it
+        JobSubmitter.Outcome outcome = f.submitter.submit(job);
+        // THEN no create request leaves: the job waits in the queue and this execution ends
+        assertThat(f.kling.creates()).isEmpty();
+        assertThat(outcome.inQueue()).isTrue();
+        assertThat(f.capacity.queuedJobIds()).containsExactly("u-job1");
+        assertThat(f.store.get("u-job1").submitAttempts()).isZero();
+    }
+
+    @Test
+    void submit_should_giveTheSlotBackAndLowerTheLimit_when_concurrencyFull() {
+        // GIVEN Kling answers 1303 although the ledger had a slot: another client uses the account
         PipelineFixture f = new PipelineFixture();
         Job job = queued(f);
         f.kling.failCreate(new KlingRetryableException("1303", 429, "parallel task over resource pack limit", false, null));
         // WHEN submitted
         JobSubmitter.Outcome outcome = f.submitter.submit(job);
-        // THEN the job waits, not lost, with the error kept for operators
+        // THEN the job is back in the queue, still QUEUED, its execution ends, and the limit is learned
         Job stored = f.store.get("u-job1");
         assertThat(stored.status()).isEqualTo(JobStatus.QUEUED);
-        assertThat(stored.submitUnconfirmed()).isFalse();
+        assertThat(stored.submitUnconfirmed()).as("a 1303 created nothing").isFalse();
         assertThat(stored.lastError()).contains("1303");
+        assertThat(outcome.inQueue()).isTrue();
+        assertThat(f.capacity.holds()).isEmpty();
+        assertThat(f.capacity.queuedJobIds()).containsExactly("u-job1");
+        assertThat(f.capacity.ledger().inUse()).isZero();
+        assertThat(f.capacity.ledger().learnedLimit()).isEqualTo(1);
+        assertThat(f.capacity.ledger().lastRefusalAt()).isEqualTo(PipelineFixture.START);
+    }
+
+    @Test
+    void submit_should_keepTheSlotAndBackOff_when_klingIsDown() {
+        // GIVEN Kling answers 5000 (server error, nothing created)
+        PipelineFixture f = new PipelineFixture();
+        Job job = queued(f);
+        f.kling.failCreate(new KlingRetryableException("5000", 500, "internal error", false, null));
+        // WHEN submitted
+        JobSubmitter.Outcome outcome = f.submitter.submit(job);
+        // THEN the job keeps its slot and its execution, and is tried again after a backoff
+        assertThat(outcome.inQueue()).isFalse();
         assertThat(outcome.waitSeconds()).isBetween(1L, 5L);
+        assertThat(f.capacity.holds()).extracting(SlotHold::jobId).containsExactly("u-job1");
+        assertThat(f.store.get("u-job1").lastError()).contains("5000");
     }
 
     @Test
@@ -157,7 +201,7 @@ class JobSubmitterTest {
     }
 
     @Test
-    void submit_should_failWithAccountCodeAndRaiseTheAlert_when_resourcePackUsedUp() throws Exception {
+    void submit_should_pauseIntakeKeepTheJobQueuedAndRaiseTheAlert_when_resourcePackUsedUp() throws Exception {
         PipelineFixture f = new PipelineFixture();
         Job job = queued(f);
         f.kling.failCreate(new KlingAccountException("1102", 429, "Kling 1102: resource pack exhausted"));
@@ -169,8 +213,16 @@ class JobSubmitterTest {
         } finally {
             com.klingvideo.pipeline.log.JsonLog.redirect(System.out);
         }
-        assertThat(outcome.job().status()).isEqualTo(JobStatus.FAILED);
-        assertThat(outcome.job().failure().code()).isEqualTo("KLING_ACCOUNT_1102");
+        // THEN the job waits in the queue, not FAILED, and intake is paused with a probe time
+        assertThat(outcome.job().status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(outcome.job().failure()).isNull();
+        assertThat(outcome.job().lastError()).contains("1102");
+        assertThat(outcome.inQueue()).isTrue();
+        assertThat(f.capacity.queuedJobIds()).containsExactly("u-job1");
+        Pause pause = f.capacity.ledger().pause();
+        assertThat(pause.source()).isEqualTo(Pause.Source.KLING);
+        assertThat(pause.reason()).contains("1102");
+        assertThat(pause.probeAt()).isEqualTo(PipelineFixture.START.plus(Duration.ofMinutes(15)));
         // the template's metric filter { $.alert = "KLING_ACCOUNT" } counts this line and raises the alarm
         com.fasterxml.jackson.databind.JsonNode alert = new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(logs.toString("UTF-8").lines().filter(l -> l.contains("alert")).findFirst().orElseThrow());
@@ -180,11 +232,11 @@ class JobSubmitterTest {
     }
 
     @Test
-    void submit_should_fail_when_deadlinePassed() {
-        // GIVEN a job admitted 61 minutes ago that Kling kept refusing
+    void submit_should_fail_when_deadlinePassedSinceTheSlotWasTaken() {
+        // GIVEN a job whose slot was taken 61 minutes ago and that Kling kept failing (down)
         PipelineFixture f = new PipelineFixture();
         Job job = queued(f);
-        f.kling.failCreate(new KlingRetryableException("1303", 429, "busy", false, null));
+        f.kling.failCreate(new KlingRetryableException("5000", 500, "internal error", false, null));
         Job waiting = f.submitter.submit(job).job();
         f.clock.advance(Duration.ofMinutes(61));
         // WHEN tried again
@@ -193,7 +245,20 @@ class JobSubmitterTest {
         assertThat(f.kling.creates()).hasSize(1);
         assertThat(outcome.job().status()).isEqualTo(JobStatus.FAILED);
         assertThat(outcome.job().failure().code()).isEqualTo("SUBMIT_DEADLINE");
-        assertThat(outcome.job().failure().reason()).contains("60 minutes").contains("1303");
+        assertThat(outcome.job().failure().reason()).contains("60 minutes").contains("5000");
+    }
+
+    @Test
+    void submit_should_countTheDeadlineFromTheSlot_when_jobWaitedLongInTheQueue() {
+        // GIVEN a job admitted three hours ago that only now got a slot
+        PipelineFixture f = new PipelineFixture();
+        Job job = waiting(f);
+        f.clock.advance(Duration.ofHours(3));
+        QueueEntry entry = QueueEntry.of(job, 0);
+        f.capacity.enqueue(entry);
+        f.capacity.take(entry, new SlotHold(job.jobId(), f.clock.instant(), 1, false), 4, null);
+        // WHEN submitted THEN waiting for capacity did not use up the outage deadline
+        assertThat(f.submitter.submit(job).job().status()).isEqualTo(JobStatus.SUBMITTED);
     }
 
     @Test

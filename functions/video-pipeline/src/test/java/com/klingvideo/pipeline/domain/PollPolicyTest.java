@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.klingvideo.pipeline.model.GenerationParameters;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
@@ -17,17 +18,32 @@ class PollPolicyTest {
 
     @Test
     void firstWait_should_followExpectedGenerationTime_when_noOverride() {
-        assertThat(policy.firstWaitSeconds(params("kling-v2-1", "std", "5"))).isEqualTo(60);
-        assertThat(policy.firstWaitSeconds(params("kling-v2-1", "std", "10"))).isEqualTo(90);
-        assertThat(policy.firstWaitSeconds(params("kling-v2-1", "pro", "10"))).isEqualTo(135);
-        assertThat(policy.firstWaitSeconds(params("kling-v2-5-turbo", "std", "5"))).isEqualTo(40);
+        assertThat(policy.firstWaitSeconds(params("kling-v2-1", "std", "5"), Optional.empty())).isEqualTo(60);
+        assertThat(policy.firstWaitSeconds(params("kling-v2-1", "std", "10"), Optional.empty())).isEqualTo(90);
+        assertThat(policy.firstWaitSeconds(params("kling-v2-1", "pro", "10"), Optional.empty())).isEqualTo(135);
+        assertThat(policy.firstWaitSeconds(params("kling-v2-5-turbo", "std", "5"), Optional.empty())).isEqualTo(40);
     }
 
     @Test
     void firstWait_should_useOverride_when_configured() {
         PollPolicy fast = new PollPolicy(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMinutes(1),
                 Duration.ofSeconds(3));
-        assertThat(fast.firstWaitSeconds(params("kling-v2-1", "pro", "10"))).isEqualTo(3);
+        assertThat(fast.firstWaitSeconds(params("kling-v2-1", "pro", "10"), Optional.empty())).isEqualTo(3);
+    }
+
+    @Test
+    void firstWait_should_beTheObservedRunTimeRoundedUp_when_runTimesWereObserved() {
+        // GIVEN Kling was seen to take 20.2 s for this kind of video, and a configured first wait of 3 s
+        PollPolicy fast = new PollPolicy(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMinutes(1),
+                Duration.ofSeconds(3));
+        // WHEN / THEN the first check comes when such a task has ended, not before
+        assertThat(fast.firstWaitSeconds(params("kling-v2-1", "std", "5"), Optional.of(Duration.ofMillis(20_200))))
+                .isEqualTo(21);
+        assertThat(policy.firstWaitSeconds(params("kling-v2-1", "std", "5"), Optional.of(Duration.ofSeconds(164))))
+                .isEqualTo(164);
+        // and never sooner than the shortest interval
+        assertThat(policy.firstWaitSeconds(params("kling-v2-1", "std", "5"), Optional.of(Duration.ofMillis(300))))
+                .isEqualTo(10);
     }
 
     @Test
@@ -50,6 +66,16 @@ class PollPolicyTest {
     void nextWait_should_beEmpty_when_limitReached() {
         assertThat(policy.nextWaitSeconds(30, Duration.ofMinutes(60))).isEqualTo(OptionalLong.empty());
         assertThat(policy.nextWaitSeconds(30, Duration.ofMinutes(61))).isEmpty();
+    }
+
+    @Test
+    void maxChecks_should_boundTheLoop_when_taskNeverEnds() {
+        // GIVEN the production policy: first check at 10 s at the earliest, then 10, 15, 22.5, 33.75, 50.6 s
+        // (141.9 s in all), then every 60 s up to 60 minutes
+        // WHEN / THEN a task that never ends gets 6 + 58 checks; at the 300-minute maximum limit, 6 + 298
+        assertThat(policy.maxChecks()).isEqualTo(64);
+        assertThat(new PollPolicy(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofMinutes(300), null)
+                .maxChecks()).isEqualTo(304);
     }
 
     @Test

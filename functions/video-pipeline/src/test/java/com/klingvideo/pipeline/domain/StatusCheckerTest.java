@@ -16,11 +16,12 @@ import org.junit.jupiter.api.Test;
 class StatusCheckerTest {
     private static final String VIDEO_URL = "https://cdn.kling.example/v/1.mp4?x-sig=a%2Fb&exp=99";
 
-    /** A job Kling accepted, via the real upload path. */
+    /** A job Kling accepted, via the real upload path and the first check of the execution it got. */
     private static String submittedJob(PipelineFixture f) {
         S3Location image = new S3Location(PipelineFixture.BUCKET, "inputs/cat.jpg");
         String version = f.media.putObject(image, TestImages.jpeg(640, 480), Map.of());
         f.intake.onObjectCreated(image.bucket(), image.key(), version, "e");
+        assertThat(f.runNewExecutions()).hasSize(1);
         Job job = f.store.all().get(0);
         assertThat(job.status()).isEqualTo(JobStatus.SUBMITTED);
         return job.jobId();
@@ -119,21 +120,25 @@ class StatusCheckerTest {
     }
 
     @Test
-    void check_should_submit_when_jobStillQueued() {
-        // GIVEN a job Kling refused at admission because the account was busy
+    void check_should_submitAgainInTheSameExecution_when_klingWasDownAtTheFirstAttempt() {
+        // GIVEN a job whose first create met a Kling server error (5000: nothing was created)
         PipelineFixture f = new PipelineFixture();
-        f.kling.failCreate(new KlingRetryableException("1303", 429, "busy", false, null));
+        f.kling.failCreate(new KlingRetryableException("5000", 500, "server error", false, null));
         S3Location image = new S3Location(PipelineFixture.BUCKET, "inputs/cat.jpg");
         String version = f.media.putObject(image, TestImages.jpeg(640, 480), Map.of());
         f.intake.onObjectCreated(image.bucket(), image.key(), version, "e");
         String jobId = f.store.all().get(0).jobId();
-        assertThat(f.store.get(jobId).status()).isEqualTo(JobStatus.QUEUED);
-        assertThat(f.workflow.executions()).containsKey(jobId);
-        // WHEN the loop checks it
+        StatusChecker.Step first = f.checker.check(jobId);
+        assertThat(first.status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(first.inQueue()).as("an outage keeps the slot and the execution").isFalse();
+        assertThat(first.waitSeconds()).isPositive();
+        // WHEN the loop checks it after the wait
+        f.clock.advance(Duration.ofSeconds(first.waitSeconds()));
         StatusChecker.Step step = f.checker.check(jobId);
-        // THEN it is submitted again and accepted
+        // THEN it is submitted again and accepted, still holding the same slot
         assertThat(step.status()).isEqualTo(JobStatus.SUBMITTED);
         assertThat(f.kling.creates()).hasSize(2);
+        assertThat(f.capacity.holds()).extracting(SlotHold::jobId).containsExactly(jobId);
     }
 
     @Test

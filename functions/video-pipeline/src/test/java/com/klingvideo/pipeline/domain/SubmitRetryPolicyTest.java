@@ -27,9 +27,18 @@ class SubmitRetryPolicyTest {
     }
 
     @Test
-    void delay_should_neverGoBelowOneSecond_when_drawIsZero() {
-        // Kling asks for at least 1 s after 1303
-        assertThat(policy(0.0).delaySeconds(1, PLENTY)).isEqualTo(1);
+    void delay_should_neverGoBelowHalfTheBound_when_drawIsZero() {
+        // GIVEN the smallest draws  THEN delays are half the bound: 2.5 -> 3, 5, 10, 20 s
+        SubmitRetryPolicy p = policy(0.0, 0.0, 0.0, 0.0);
+        assertThat(List.of(p.delaySeconds(1, PLENTY), p.delaySeconds(2, PLENTY), p.delaySeconds(3, PLENTY),
+                p.delaySeconds(4, PLENTY))).containsExactly(3L, 5L, 10L, 20L);
+    }
+
+    @Test
+    void maxAttempts_should_beSmall_when_everyDrawIsTheShortest() {
+        // GIVEN the production policy (5 s base, 5 minutes cap, 60 minutes deadline)
+        // WHEN / THEN even the unluckiest job makes at most 30 attempts: 2.5+5+...+150 s, then 150 s each
+        assertThat(policy().maxAttempts()).isEqualTo(30);
     }
 
     @Test
@@ -44,7 +53,7 @@ class SubmitRetryPolicyTest {
 
     @Test
     void delay_should_spreadJobs_when_drawsDiffer() {
-        // full jitter: two jobs refused together come back at different times
+        // jitter: two jobs refused together come back at different times
         SubmitRetryPolicy p = policy(0.1, 0.9);
         assertThat(p.delaySeconds(4, PLENTY)).isNotEqualTo(p.delaySeconds(4, PLENTY));
     }

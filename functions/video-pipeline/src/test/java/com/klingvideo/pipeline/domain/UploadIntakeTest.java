@@ -6,6 +6,7 @@ import com.klingvideo.pipeline.fakes.PipelineFixture;
 import com.klingvideo.pipeline.fakes.TestImages;
 import com.klingvideo.pipeline.model.Job;
 import com.klingvideo.pipeline.model.JobStatus;
+import com.klingvideo.pipeline.model.Priority;
 import com.klingvideo.pipeline.model.S3Location;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -29,22 +30,30 @@ class UploadIntakeTest {
     }
 
     @Test
-    void onObjectCreated_should_submitAndStartWorkflow_when_validImage() {
+    void onObjectCreated_should_admitAndGiveTheJobAFreeSlot_when_validImage() {
         // GIVEN a valid image  WHEN it is uploaded
         UploadIntake.Result result = upload("inputs/cat.jpg", TestImages.jpeg(640, 480), Map.of());
-        // THEN one job, submitted with the template defaults, followed by one execution named after it
+        // THEN one job with the template defaults; the upload itself calls no Kling: the job takes a free
+        // slot and one execution named after it starts at once, to submit it
         assertThat(result).isEqualTo(UploadIntake.Result.ADMITTED);
         Job job = onlyJob();
-        assertThat(job.status()).isEqualTo(JobStatus.SUBMITTED);
+        assertThat(job.status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(job.priority()).isEqualTo(Priority.NORMAL);
         assertThat(job.parameters().model()).isEqualTo("kling-v2-1");
         assertThat(job.parameters().prompt()).isEqualTo("Slow camera push-in on the product");
         assertThat(job.parameterSources()).containsExactly("defaults");
-        assertThat(f.kling.creates()).singleElement().satisfies(r -> assertThat(r.externalTaskId()).isEqualTo(job.jobId()));
+        assertThat(f.kling.creates()).isEmpty();
+        assertThat(f.capacity.holds()).extracting(SlotHold::jobId).containsExactly(job.jobId());
         assertThat(f.workflow.calls()).singleElement()
                 .satisfies(s -> {
+                    assertThat(s.executionName()).isEqualTo(job.jobId());
                     assertThat(s.jobId()).isEqualTo(job.jobId());
-                    assertThat(s.firstWaitSeconds()).isEqualTo(60);
+                    assertThat(s.firstWaitSeconds()).isZero();
                 });
+        // AND its execution's first check submits it with the job id as external id
+        f.runNewExecutions();
+        assertThat(f.kling.creates()).singleElement().satisfies(r -> assertThat(r.externalTaskId()).isEqualTo(job.jobId()));
+        assertThat(onlyJob().status()).isEqualTo(JobStatus.SUBMITTED);
     }
 
     @Test
@@ -94,6 +103,7 @@ class UploadIntakeTest {
         for (int i = 0; i < 3; i++) {
             f.intake.onObjectCreated(PipelineFixture.BUCKET, "inputs/cat.jpg", version, "etag");
         }
+        f.runNewExecutions();
         // THEN one job, one Kling task, one execution (repeated starts of the same name are harmless)
         assertThat(f.store.all()).hasSize(1);
         assertThat(f.kling.creates()).hasSize(1);
@@ -122,8 +132,9 @@ class UploadIntakeTest {
 
     @Test
     void onObjectCreated_should_noteLateSidecar_when_sidecarArrivesAfterImage() {
-        // GIVEN an image admitted without a sidecar
+        // GIVEN an image admitted without a sidecar, already with Kling
         upload("inputs/cat.jpg", TestImages.jpeg(640, 480), Map.of());
+        f.runNewExecutions();
         // WHEN its sidecar arrives afterwards
         UploadIntake.Result result = upload("inputs/cat.json", "{\"prompt\":\"late\"}".getBytes(StandardCharsets.UTF_8),
                 Map.of());
@@ -161,6 +172,7 @@ class UploadIntakeTest {
         upload("inputs/cat.jpg", TestImages.jpeg(640, 480), Map.of("image-tail", "inputs/tails/cat-end.png"));
         Job job = onlyJob();
         assertThat(job.imageTail()).isEqualTo(new S3Location(PipelineFixture.BUCKET, "inputs/tails/cat-end.png"));
+        f.runNewExecutions();
         assertThat(f.kling.creates().get(0).imageTail()).contains("inputs/tails/cat-end.png");
     }
 

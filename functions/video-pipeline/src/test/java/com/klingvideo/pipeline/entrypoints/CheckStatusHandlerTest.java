@@ -25,6 +25,7 @@ class CheckStatusHandlerTest {
         S3Location image = new S3Location(PipelineFixture.BUCKET, "inputs/cat.jpg");
         String version = f.media.putObject(image, TestImages.jpeg(640, 480), Map.of());
         f.intake.onObjectCreated(image.bucket(), image.key(), version, "e");
+        f.runNewExecutions();
         return f.store.all().get(0).jobId();
     }
 
@@ -43,6 +44,23 @@ class CheckStatusHandlerTest {
         assertThat(out.path("status").asText()).isEqualTo("PROCESSING");
         assertThat(out.path("waitSeconds").asLong()).isEqualTo(10);
         assertThat(out.path("pollCount").asInt()).isEqualTo(1);
+        assertThat(out.path("inQueue").asBoolean()).isFalse();
+    }
+
+    @Test
+    void handleRequest_should_sayInQueue_when_klingSaysTheAccountIsFull() throws IOException {
+        // GIVEN a job that got a slot, and Kling answering 1303 (another client took the slot)
+        f.kling.failCreate(new com.klingvideo.pipeline.domain.KlingRetryableException("1303", 429, "full", false, null));
+        S3Location image = new S3Location(PipelineFixture.BUCKET, "inputs/cat.jpg");
+        String version = f.media.putObject(image, TestImages.jpeg(640, 480), Map.of());
+        f.intake.onObjectCreated(image.bucket(), image.key(), version, "e");
+        String jobId = f.store.all().get(0).jobId();
+        // WHEN its execution checks it
+        JsonNode out = invoke("{\"jobId\":\"" + jobId + "\"}");
+        // THEN the "Video Ready?" choice is told to end this execution: the job waits in the queue
+        assertThat(out.path("status").asText()).isEqualTo("QUEUED");
+        assertThat(out.path("inQueue").asBoolean()).isTrue();
+        assertThat(out.path("waitSeconds").asLong()).isZero();
     }
 
     @Test

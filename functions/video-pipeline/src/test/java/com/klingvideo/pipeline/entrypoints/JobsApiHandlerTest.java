@@ -54,7 +54,8 @@ class JobsApiHandlerTest {
                 request("POST", "/jobs", createBody(640, 480, ",\"duration\":10")), null);
         assertThat(response.getStatusCode()).isEqualTo(202);
         JsonNode job = body(response);
-        assertThat(job.path("status").asText()).isEqualTo("SUBMITTED");
+        assertThat(job.path("status").asText()).isEqualTo("QUEUED");
+        assertThat(job.path("priority").asText()).isEqualTo("normal");
         assertThat(job.path("parameters").path("duration").asText()).isEqualTo("10");
         assertThat(response.getHeaders()).containsEntry("Location", "/jobs/" + job.path("jobId").asText());
     }
@@ -64,6 +65,7 @@ class JobsApiHandlerTest {
         APIGatewayProxyRequestEvent request = request("POST", "/jobs", createBody(640, 480, ""))
                 .withHeaders(Map.of("idempotency-key", "order-7"));
         String first = body(handler.handleRequest(request, null)).path("jobId").asText();
+        f.runNewExecutions();
         APIGatewayProxyResponseEvent again = handler.handleRequest(request, null);
         assertThat(again.getStatusCode()).isEqualTo(200);
         assertThat(body(again).path("jobId").asText()).isEqualTo(first);
@@ -108,6 +110,7 @@ class JobsApiHandlerTest {
     void get_should_includeVideoUrl_when_succeeded() throws IOException {
         String jobId = body(handler.handleRequest(request("POST", "/jobs", createBody(640, 480, "")), null))
                 .path("jobId").asText();
+        f.runNewExecutions();
         f.media.putRemote("https://cdn.example/v.mp4", new byte[] {1, 2});
         f.kling.answerQuery(FakeVideoGenerator.succeeded("task-1", "https://cdn.example/v.mp4"));
         f.checker.check(jobId);
@@ -125,11 +128,80 @@ class JobsApiHandlerTest {
             f.clock.advance(java.time.Duration.ofSeconds(1));
         }
         JsonNode page = body(handler.handleRequest(request("GET", "/jobs", null)
-                .withQueryStringParameters(Map.of("status", "submitted", "limit", "2")), null));
+                .withQueryStringParameters(Map.of("status", "queued", "limit", "2")), null));
         assertThat(page.path("jobs")).hasSize(2);
         assertThat(page.path("nextToken").asText()).isNotBlank();
         assertThat(page.path("jobs").get(0).path("createdAt").asText())
                 .isGreaterThan(page.path("jobs").get(1).path("createdAt").asText());
+    }
+
+    @Test
+    void get_should_showQueuePositionAndEta_when_jobWaitsForASlot() throws IOException {
+        // GIVEN all four slots taken and two jobs waiting
+        for (int i = 0; i < 6; i++) {
+            handler.handleRequest(request("POST", "/jobs", createBody(640, 480, "")), null);
+            f.clock.advance(java.time.Duration.ofSeconds(1));
+        }
+        String last = f.capacity.queuedJobIds().get(1);
+        // WHEN the last one is read
+        JsonNode job = body(handler.handleRequest(
+                request("GET", "/jobs/{jobId}", null).withPathParameters(Map.of("jobId", last)), null));
+        // THEN it is second in the queue, one job ahead, and done after two rounds of the usual 60 s
+        JsonNode queue = job.path("queue");
+        assertThat(queue.path("position").asLong()).isEqualTo(2);
+        assertThat(queue.path("jobsAhead").asLong()).isEqualTo(1);
+        assertThat(queue.path("expectedStartAt").asText()).isEqualTo("2026-11-25T10:01:01Z");
+        assertThat(queue.path("etaSeconds").asLong()).isEqualTo(61 + 60 - 6);
+    }
+
+    @Test
+    void capacity_should_showSlotsLimitsQueueAndPause_when_asked() throws IOException {
+        for (int i = 0; i < 5; i++) {
+            handler.handleRequest(request("POST", "/jobs", createBody(640, 480, "")), null);
+        }
+        JsonNode capacity = body(handler.handleRequest(request("GET", "/capacity", null), null));
+        assertThat(capacity.path("slotsInUse").asInt()).isEqualTo(4);
+        assertThat(capacity.path("configuredLimit").asInt()).isEqualTo(4);
+        assertThat(capacity.path("effectiveLimit").asInt()).isEqualTo(4);
+        assertThat(capacity.path("queued").asLong()).isEqualTo(1);
+        assertThat(capacity.path("intakePaused").asBoolean()).isFalse();
+    }
+
+    @Test
+    void admin_should_refuse_when_requestCarriesNoIamIdentity() throws IOException {
+        // GIVEN an API-key caller (no IAM principal): the admin routes are deployed with IAM auth only
+        APIGatewayProxyResponseEvent response = handler.handleRequest(request("POST", "/admin/intake/pause", null), null);
+        assertThat(response.getStatusCode()).isEqualTo(403);
+        assertThat(body(response).path("error").path("code").asText()).isEqualTo("FORBIDDEN");
+        assertThat(f.capacity.ledger().paused()).isFalse();
+    }
+
+    @Test
+    void admin_should_pauseAndResumeIntake_when_operatorSigned() throws IOException {
+        APIGatewayProxyRequestEvent pause = request("POST", "/admin/intake/pause", "{\"reason\":\"topping up\"}");
+        pause.getRequestContext().getIdentity().setUserArn("arn:aws:iam::123456789012:user/ops");
+        JsonNode paused = body(handler.handleRequest(pause, null));
+        assertThat(paused.path("intakePaused").asBoolean()).isTrue();
+        assertThat(paused.path("pause").path("by").asText()).isEqualTo("OPERATOR");
+        assertThat(paused.path("pause").path("reason").asText()).contains("topping up").contains("user/ops");
+        // while paused a new job waits, and nothing is started
+        handler.handleRequest(request("POST", "/jobs", createBody(640, 480, "")), null);
+        assertThat(f.workflow.calls()).isEmpty();
+
+        APIGatewayProxyRequestEvent resume = request("POST", "/admin/intake/resume", null);
+        resume.getRequestContext().getIdentity().setUserArn("arn:aws:iam::123456789012:user/ops");
+        JsonNode resumed = body(handler.handleRequest(resume, null));
+        assertThat(resumed.path("intakePaused").asBoolean()).isFalse();
+        assertThat(resumed.path("slotsInUse").asInt()).isEqualTo(1);
+        assertThat(f.workflow.calls()).hasSize(1);
+    }
+
+    @Test
+    void admin_should_answer400_when_pauseBodyHasUnknownField() {
+        APIGatewayProxyRequestEvent pause = request("POST", "/admin/intake/pause", "{\"why\":\"x\"}");
+        pause.getRequestContext().getIdentity().setUserArn("arn:aws:iam::123456789012:user/ops");
+        assertThat(handler.handleRequest(pause, null).getStatusCode()).isEqualTo(400);
+        assertThat(f.capacity.ledger().paused()).isFalse();
     }
 
     @Test
@@ -149,7 +221,7 @@ class JobsApiHandlerTest {
             public JobPage list(JobStatus status, int limit, String nextToken) { throw new IllegalStateException("boom"); }
         };
         ApiJobs api = new ApiJobs(broken, f.media, (u, m) -> new byte[0], new ImageValidation(f.media), f.launcher,
-                f.settings, f.clock);
+                f.governor, f.settings, f.clock);
         APIGatewayProxyResponseEvent response = new JobsApiHandler(api).handleRequest(
                 request("GET", "/jobs/{jobId}", null).withPathParameters(Map.of("jobId", "x")), null);
         assertThat(response.getStatusCode()).isEqualTo(500);

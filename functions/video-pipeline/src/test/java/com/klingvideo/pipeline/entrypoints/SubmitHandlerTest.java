@@ -39,7 +39,7 @@ class SubmitHandlerTest {
         assertThat(results).containsExactly("ADMITTED");
         assertThat(f.store.all()).singleElement().satisfies(job -> {
             assertThat(job.image().key()).isEqualTo(key);
-            assertThat(job.status()).isEqualTo(JobStatus.SUBMITTED);
+            assertThat(job.status()).isEqualTo(JobStatus.QUEUED);
         });
     }
 

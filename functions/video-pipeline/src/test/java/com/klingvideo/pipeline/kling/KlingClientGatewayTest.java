@@ -84,9 +84,9 @@ class KlingClientGatewayTest {
         return Stream.of(
                 Arguments.of("gateway/query-submitted.json", new KlingTask(TASK_ID, "job-123", KlingTaskStatus.SUBMITTED, "submitted", "", null, null, null)),
                 Arguments.of("gateway/query-in-progress.json", new KlingTask(TASK_ID, "job-123", KlingTaskStatus.PROCESSING, "processing", "", null, null, null)),
-                Arguments.of("gateway/query-success.json", new KlingTask(TASK_ID, "job-123", KlingTaskStatus.SUCCEEDED, "succeed", "", Fixtures.VIDEO_URL, "5.1", "1")),
+                Arguments.of("gateway/query-success.json", new KlingTask(TASK_ID, "job-123", KlingTaskStatus.SUCCEEDED, "succeed", "", Fixtures.VIDEO_URL, "5.1", "1", Duration.ofMillis(150_333))),
                 Arguments.of("gateway/query-failure.json", new KlingTask(TASK_ID, "job-123", KlingTaskStatus.FAILED, "failed", "Image pixel is invalid", null, null, null)),
-                Arguments.of("official/query-succeed.json", new KlingTask(TASK_ID, "job-123", KlingTaskStatus.SUCCEEDED, "succeed", "", Fixtures.VIDEO_URL, "5.1", "1")));
+                Arguments.of("official/query-succeed.json", new KlingTask(TASK_ID, "job-123", KlingTaskStatus.SUCCEEDED, "succeed", "", Fixtures.VIDEO_URL, "5.1", "1", Duration.ofMillis(150_333))));
     }
 
     @ParameterizedTest(name = "{0}")

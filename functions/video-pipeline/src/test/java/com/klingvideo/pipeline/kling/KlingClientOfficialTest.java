@@ -377,7 +377,7 @@ class KlingClientOfficialTest {
         return Stream.of(
                 Arguments.of("official/query-submitted.json", new KlingTask(TASK_ID, "job-123", KlingTaskStatus.SUBMITTED, "submitted", "", null, null, null)),
                 Arguments.of("official/query-processing.json", new KlingTask(TASK_ID, "job-123", KlingTaskStatus.PROCESSING, "processing", "", null, null, null)),
-                Arguments.of("official/query-succeed.json", new KlingTask(TASK_ID, "job-123", KlingTaskStatus.SUCCEEDED, "succeed", "", Fixtures.VIDEO_URL, "5.1", "1")),
+                Arguments.of("official/query-succeed.json", new KlingTask(TASK_ID, "job-123", KlingTaskStatus.SUCCEEDED, "succeed", "", Fixtures.VIDEO_URL, "5.1", "1", Duration.ofMillis(150_333))),
                 Arguments.of("official/query-failed.json", new KlingTask(TASK_ID, "job-123", KlingTaskStatus.FAILED, "failed", "Image pixel is invalid", null, null, null)));
     }
 

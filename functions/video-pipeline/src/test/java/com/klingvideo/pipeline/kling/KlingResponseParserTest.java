@@ -1,5 +1,6 @@
 package com.klingvideo.pipeline.kling;
 
+import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.klingvideo.pipeline.domain.KlingTask;
@@ -20,7 +21,7 @@ class KlingResponseParserTest {
 
         // THEN
         assertThat(task).isEqualTo(new KlingTask("842250903629086785", "job-123", KlingTaskStatus.SUCCEEDED,
-                "succeed", "", Fixtures.VIDEO_URL, "5.1", "1"));
+                "succeed", "", Fixtures.VIDEO_URL, "5.1", "1", Duration.ofMillis(150_333)));
     }
 
     @Test
@@ -42,7 +43,7 @@ class KlingResponseParserTest {
 
         // THEN the inner body's status word, video, duration and deduction are used
         assertThat(task).isEqualTo(new KlingTask("842250903629086785", "job-123", KlingTaskStatus.SUCCEEDED,
-                "succeed", "", Fixtures.VIDEO_URL, "5.1", "1"));
+                "succeed", "", Fixtures.VIDEO_URL, "5.1", "1", Duration.ofMillis(150_333)));
     }
 
     @Test
@@ -84,6 +85,28 @@ class KlingResponseParserTest {
 
         // THEN the URL is kept byte for byte
         assertThat(task).isEqualTo(new KlingTask("t-2", null, KlingTaskStatus.SUCCEEDED, "SUCCESS", "", Fixtures.VIDEO_URL, null, null));
+    }
+
+    @Test
+    void parseTask_should_takeTheRunTimeFromSubmitAndFinishTimes_when_gatewaySucceededWithoutInnerBody() {
+        // GIVEN a SUCCESS wrapper without the raw body, with the gateway's own times in seconds
+        String body = """
+                {"code":"success","message":"","data":{"task_id":"t-2","status":"SUCCESS","progress":"100%",
+                 "submit_time":1767772800,"start_time":1767772830,"finish_time":1767772964,
+                 "fail_reason":"https://v.example/x.mp4","data":null}}""";
+
+        // WHEN / THEN the run time is from submission to finish
+        assertThat(KlingResponseParser.parseTask(body).orElseThrow().runTime()).isEqualTo(Duration.ofSeconds(164));
+    }
+
+    @Test
+    void parseTask_should_haveNoRunTime_when_taskStillRunsOrFailed() {
+        // GIVEN answers with both times, for tasks that have not succeeded
+        // WHEN / THEN no run time is learned from them
+        assertThat(KlingResponseParser.parseTask(Fixtures.read("official/query-processing.json")).orElseThrow().runTime())
+                .isNull();
+        assertThat(KlingResponseParser.parseTask(Fixtures.read("official/query-failed.json")).orElseThrow().runTime())
+                .isNull();
     }
 
     @Test
