@@ -19,7 +19,8 @@ moto's two Lambda callers at it:
     configuration, and moto.s3.notifications._get_s3_event fills in the fields of the event record
     that moto leaves out (see _aws_shaped_s3_event).
 
-It also works around moto faults that the pipeline hits (see the patch_* functions). Every patch was
+It also works around moto faults that the pipeline hits (see the patch_* functions), among them
+DynamoDB requests that are not atomic under concurrency. Every patch was
 written against one moto version, so the launcher refuses to start on any other.
 """
 
@@ -424,6 +425,33 @@ def patch_execution_names():
     StepFunctionsParserBackend.start_execution = start_execution
 
 
+# --- (e) DynamoDB: one request at a time --------------------------------------------------------
+
+def patch_dynamodb_serial_requests():
+    """Make each DynamoDB request atomic, as DynamoDB makes each conditional write and transaction.
+
+    moto's backend evaluates a condition and then writes without a lock, so two threaded requests can
+    both pass "attribute_not_exists" or "inUse < :limit"; and a cancelled TransactWriteItems restores
+    a deep copy of every table it touched, undoing writes other requests made meanwhile. The slot
+    ledger relies on both being atomic. DynamoHandler.call_action (one per request) now runs under one
+    lock: DynamoDB requests are served one after another; other services are not affected.
+    """
+    require_supported_moto()
+    from moto.dynamodb.responses import DynamoHandler
+
+    original = DynamoHandler.call_action
+    if getattr(original, "_local_lambda_host", False):
+        return
+    lock = threading.RLock()
+
+    def call_action(self):
+        with lock:
+            return original(self)
+
+    call_action._local_lambda_host = True
+    DynamoHandler.call_action = call_action
+
+
 def enable_state_machine_execution():
     """moto only runs state machines when its config says so (read per request in
     moto.stepfunctions.responses.get_backend, which then uses the parser backend)."""
@@ -442,6 +470,7 @@ def apply_patches(lambda_endpoint, region):
     patch_s3_filter_rule_names()
     patch_state_machine_deepcopy()
     patch_execution_names()
+    patch_dynamodb_serial_requests()
 
 
 # --- server ----------------------------------------------------------------------------------------

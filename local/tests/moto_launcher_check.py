@@ -530,6 +530,52 @@ def check_s3_notifications(checks, moto, host):
                  head["Metadata"].get("prompt") == "a red kettle, steam rising", str(head.get("Metadata")))
 
 
+def check_dynamodb_atomic(checks, moto, host):
+    """Conditional writes and transactions hold under concurrency, as the slot ledger needs."""
+    ddb = client("dynamodb", moto)
+    ddb.create_table(TableName="ledger-check", BillingMode="PAY_PER_REQUEST",
+                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                           {"AttributeName": "sk", "AttributeType": "S"}],
+                     KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
+                                {"AttributeName": "sk", "KeyType": "RANGE"}])
+    taken = []
+
+    def take(i):
+        try:
+            ddb.transact_write_items(TransactItems=[
+                {"Update": {"TableName": "ledger-check", "Key": {"pk": {"S": "LEDGER"}, "sk": {"S": "A"}},
+                            "UpdateExpression": "SET inUse = if_not_exists(inUse, :zero) + :one",
+                            "ConditionExpression": "attribute_not_exists(inUse) OR inUse < :limit",
+                            "ExpressionAttributeValues": {":zero": {"N": "0"}, ":one": {"N": "1"},
+                                                          ":limit": {"N": "3"}}}},
+                {"Put": {"TableName": "ledger-check", "Item": {"pk": {"S": "SLOT"}, "sk": {"S": f"job-{i}"}},
+                         "ConditionExpression": "attribute_not_exists(pk)"}}])
+            taken.append(i)
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "TransactionCanceledException":
+                raise
+
+    def write(i):
+        ddb.put_item(TableName="ledger-check", Item={"pk": {"S": "OTHER"}, "sk": {"S": f"item-{i}"}})
+
+    threads = [threading.Thread(target=take, args=(i,)) for i in range(24)]
+    threads += [threading.Thread(target=write, args=(i,)) for i in range(24)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    ledger = ddb.get_item(TableName="ledger-check", Key={"pk": {"S": "LEDGER"}, "sk": {"S": "A"}},
+                          ConsistentRead=True)["Item"]
+    slots = ddb.query(TableName="ledger-check", KeyConditionExpression="pk = :pk",
+                      ExpressionAttributeValues={":pk": {"S": "SLOT"}}, ConsistentRead=True)["Count"]
+    others = ddb.query(TableName="ledger-check", KeyConditionExpression="pk = :pk",
+                       ExpressionAttributeValues={":pk": {"S": "OTHER"}}, ConsistentRead=True)["Count"]
+    checks.check("concurrent conditional transactions never pass the limit",
+                 len(taken) == 3 and ledger["inUse"]["N"] == "3" and slots == 3,
+                 f"taken {len(taken)}, inUse {ledger['inUse']['N']}, slots {slots}")
+    checks.check("cancelled transactions do not undo concurrent writes", others == 24, f"{others} of 24 kept")
+
+
 def check_unsupported_version(checks):
     code = (
         "import sys, runpy, moto; moto.__version__ = '0.0.1'; "
@@ -555,7 +601,7 @@ def main():
         checks.check("ready line names the address and the moto version",
                      launcher.lines[-1] == f"moto ready on {moto} (moto 5.2.1)", launcher.lines[-1])
 
-        for scenario in (check_step_functions, check_s3_notifications):
+        for scenario in (check_step_functions, check_s3_notifications, check_dynamodb_atomic):
             try:
                 scenario(checks, moto, host)
             except Exception as error:  # a scenario that crashed is a failure, not the end of the run

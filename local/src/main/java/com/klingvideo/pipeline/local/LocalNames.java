@@ -44,7 +44,8 @@ final class LocalNames {
                 yield attribute == null ? name : "Arn".equals(attribute) ? "arn:aws:s3:::" + name : null;
             }
             case "AWS::Serverless::StateMachine" -> {
-                String name = STACK_NAME + "-" + logicalId;
+                JsonNode given = resource.path("Properties").path("Name");
+                String name = given.isMissingNode() ? STACK_NAME + "-" + logicalId : intrinsics.string(given);
                 yield attribute == null || "Arn".equals(attribute)
                         ? "arn:aws:states:" + REGION + ":" + ACCOUNT + ":stateMachine:" + name
                         : "Name".equals(attribute) ? name : null;

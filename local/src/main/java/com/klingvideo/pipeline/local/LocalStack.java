@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.klingvideo.pipeline.aws.AwsClients;
+import com.klingvideo.pipeline.config.Tuning;
 import com.klingvideo.pipeline.kling.KlingDialect;
 import com.klingvideo.pipeline.local.api.RestApi;
 import com.klingvideo.pipeline.local.api.LocalApi;
@@ -72,6 +73,7 @@ public final class LocalStack implements AutoCloseable {
             String inputPrefix,
             String outputPrefix,
             String table,
+            String capacityTable,
             String stateMachineArn,
             String secretArn,
             String deadLetterQueueUrl,
@@ -148,13 +150,18 @@ public final class LocalStack implements AutoCloseable {
         parameters.put("KlingBaseUrl", klingUrl.toString());
         parameters.put("KlingSecretArn", secretArn);
         TemplateDeployer deployer = new TemplateDeployer(repo, template, parameters);
+        Map<String, String> tuning = new LinkedHashMap<>(options.functionTuning());
+        if (simulator != null) {
+            // The functions' limit is the simulated account's, unless a test says otherwise.
+            tuning.putIfAbsent(Tuning.KLING_CONCURRENCY_LIMIT.name(), Integer.toString(options.simulatorConcurrency()));
+        }
 
-        deployer.createTable(dynamo);
+        deployer.createTables(dynamo);
         deployer.createBucket(s3);
         String stateMachineArn = deployer.createStateMachine(sfn);
         Map<String, String> queues = deployer.createQueues(sqs);
         Map<String, String> onFailureQueues = new LinkedHashMap<>();
-        deployer.registerFunctions(lambdaHost, runtime, options.functionTuning()).keySet().forEach(id -> {
+        deployer.registerFunctions(lambdaHost, runtime, tuning).keySet().forEach(id -> {
             String queue = deployer.onFailureQueue(id);
             if (queue != null) {
                 onFailureQueues.put(id, queues.get(queue));
@@ -168,13 +175,17 @@ public final class LocalStack implements AutoCloseable {
                     + ", not what the functions were told");
         }
 
+        remember(new LocalScheduler(lambdaHost, deployer.schedules(), options.scheduleEvery()));
+
         String apiKey = "local-" + randomHex(16);
-        api = remember(new LocalApi(lambdaHost, RestApi.fromTemplate(template), Map.of(apiKey, "local-api-key"), host,
-                options.apiPort()).start());
+        LocalApi.IamCredentials operator = new LocalApi.IamCredentials(LocalNames.REGION, ACCESS_KEY, SECRET_KEY,
+                "arn:aws:iam::" + LocalNames.ACCOUNT + ":user/local-operator", LocalNames.ACCOUNT);
+        api = remember(new LocalApi(lambdaHost, RestApi.fromTemplate(template), Map.of(apiKey, "local-api-key"),
+                operator, host, options.apiPort()).start());
 
         endpoints = new Endpoints(moto.endpoint(), LocalNames.REGION, ACCESS_KEY, SECRET_KEY, lambdaHost.endpoint(),
                 api.endpoint(), apiKey, deployer.ref(deployer.only("AWS::S3::Bucket")), deployer.parameter("InputPrefix"),
-                deployer.parameter("OutputPrefix"), deployer.ref(deployer.only("AWS::DynamoDB::Table")),
+                deployer.parameter("OutputPrefix"), deployer.ref("JobsTable"), deployer.ref("CapacityTable"),
                 stateMachineArn, secretArn, queues.get(deployer.only("AWS::SQS::Queue")), klingUrl,
                 kling.dialect().name().toLowerCase(), simulator != null);
         writeEndpoints();

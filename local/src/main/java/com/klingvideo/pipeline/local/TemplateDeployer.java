@@ -80,8 +80,14 @@ final class TemplateDeployer {
         return ids.get(0);
     }
 
-    void createTable(DynamoDbClient dynamo) {
-        String id = only("AWS::DynamoDB::Table");
+    /** Creates every table of the template. */
+    void createTables(DynamoDbClient dynamo) {
+        for (String id : template.resourcesOfType("AWS::DynamoDB::Table")) {
+            createTable(dynamo, id);
+        }
+    }
+
+    private void createTable(DynamoDbClient dynamo, String id) {
         JsonNode p = template.properties(id);
         List<AttributeDefinition> attributes = new ArrayList<>();
         p.path("AttributeDefinitions").forEach(a -> attributes.add(AttributeDefinition.builder()
@@ -243,5 +249,41 @@ final class TemplateDeployer {
 
     String functionArn(String logicalId) {
         return names.resolve(logicalId, "Alias");
+    }
+
+    /** A function the template runs on a schedule ({@code Schedule} or {@code ScheduleV2} events). */
+    record Schedule(String functionId, String event, Duration every) {
+    }
+
+    /** Every scheduled event of every function; only {@code rate(...)} expressions are understood. */
+    List<Schedule> schedules() {
+        List<Schedule> schedules = new ArrayList<>();
+        for (String function : template.resourcesOfType(SamTemplate.FUNCTION)) {
+            for (Map.Entry<String, JsonNode> event : template.properties(function).path("Events").properties()) {
+                String type = event.getValue().path("Type").asText();
+                if (!type.equals("Schedule") && !type.equals("ScheduleV2")) {
+                    continue;
+                }
+                String expression = event.getValue().path("Properties")
+                        .path(type.equals("Schedule") ? "Schedule" : "ScheduleExpression").asText();
+                schedules.add(new Schedule(function, event.getKey(), rate(function + "." + event.getKey(), expression)));
+            }
+        }
+        return schedules;
+    }
+
+    private static final Pattern RATE = Pattern.compile("rate\\((\\d+) (minute|minutes|hour|hours|day|days)\\)");
+
+    static Duration rate(String where, String expression) {
+        Matcher m = RATE.matcher(expression.trim());
+        if (!m.matches()) {
+            throw new IllegalStateException(where + ": the local stack runs rate(...) schedules only, not " + expression);
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "minute", "minutes" -> Duration.ofMinutes(n);
+            case "hour", "hours" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
     }
 }

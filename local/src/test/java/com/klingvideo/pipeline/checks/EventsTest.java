@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.klingvideo.pipeline.entrypoints.CheckStatusHandler;
 import com.klingvideo.pipeline.entrypoints.JobsApiHandler;
+import com.klingvideo.pipeline.entrypoints.ReaperHandler;
 import com.klingvideo.pipeline.entrypoints.SubmitHandler;
 import com.klingvideo.pipeline.fakes.PipelineFixture;
 import com.klingvideo.pipeline.fakes.TestImages;
@@ -68,7 +69,7 @@ class EventsTest {
         try (Stream<Path> files = Files.list(EVENTS)) {
             assertThat(files.map(p -> p.getFileName().toString()).sorted().toList()).containsExactly(
                     "api-create-job.json", "api-get-job.json", "api-list-jobs.json",
-                    "check-status-record-failure.json", "check-status.json", "s3-put.json");
+                    "check-status-record-failure.json", "check-status.json", "reaper.json", "s3-put.json");
         }
     }
 
@@ -85,7 +86,10 @@ class EventsTest {
         Job job = f.store.all().get(0);
         assertThat(job.image()).isEqualTo(new S3Location(bucket, "inputs/red kettle (1).jpg"));
         assertThat(version).isNotBlank();
-        assertThat(f.kling.creates()).hasSize(1);
+        // the upload only admits: the job takes the free slot, and its execution will submit it
+        assertThat(job.status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(f.kling.creates()).isEmpty();
+        assertThat(f.workflow.executions()).containsKey(job.jobId());
     }
 
     @Test
@@ -100,7 +104,8 @@ class EventsTest {
         JsonNode job = JSON.readTree(response.getBody());
         assertThat(job.path("idempotencyKey").asText()).isEqualTo("order-1042-hero-shot");
         assertThat(job.path("parameters").path("negativePrompt").asText()).isEqualTo("text, watermark");
-        assertThat(job.path("status").asText()).isEqualTo("SUBMITTED");
+        assertThat(job.path("status").asText()).isEqualTo("QUEUED");
+        assertThat(job.path("priority").asText()).isEqualTo("normal");
     }
 
     @Test
@@ -140,6 +145,18 @@ class EventsTest {
         JsonNode out = runCheckStatus("check-status-record-failure.json");
         assertThat(out.path("status").asText()).isEqualTo("FAILED");
         assertThat(f.store.get(KNOWN_JOB).failure().reason()).contains("KlingRetryableException");
+    }
+
+    @Test
+    void reaper_should_reportWhatItRepaired_when_runThroughReaperHandler() throws IOException {
+        // GIVEN a submitted job that lost its slot hold (the account's slot is still taken by its task)
+        givenSubmittedJob();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new ReaperHandler(f.reaper).handleRequest(
+                new ByteArrayInputStream(Files.readAllBytes(EVENTS.resolve("reaper.json"))), out, null);
+        JsonNode report = JSON.readTree(out.toByteArray());
+        assertThat(report.path("adopted").asInt()).isEqualTo(1);
+        assertThat(f.capacity.hold(KNOWN_JOB)).isPresent();
     }
 
     private JsonNode runCheckStatus(String file) throws IOException {

@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.klingvideo.pipeline.config.Components;
+import com.klingvideo.pipeline.domain.PollPolicy;
+import com.klingvideo.pipeline.domain.SubmitRetryPolicy;
 import com.klingvideo.pipeline.local.RepositoryLayout;
 import com.klingvideo.pipeline.local.SamTemplate;
 import com.klingvideo.pipeline.model.JobStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -85,9 +89,10 @@ class StateMachineDefinitionTest {
             }
         }
 
-        // THEN the job can end stored, failed or given up
+        // THEN the job can end stored, failed or given up, or go back to the queue for a slot
         assertThat(exits).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "Video Stored", "Succeed:",
+                "Back In Queue", "Succeed:",
                 "Video Failed", "Fail:VideoFailed",
                 "Gave Up", "Fail:GaveUp"));
     }
@@ -191,6 +196,43 @@ class StateMachineDefinitionTest {
             }
         }
         assertThat(ofType("Choice")).isNotEmpty();
+    }
+
+    @Test
+    void choice_should_end_the_execution_first_when_the_job_went_back_to_the_queue() {
+        JsonNode first = states.get("Video Ready?").path("Choices").path(0);
+        assertThat(first.path("Variable").asText()).isEqualTo("$.inQueue");
+        assertThat(first.path("BooleanEquals").asBoolean()).isTrue();
+        assertThat(states.get(first.path("Next").asText()).path("Type").asText()).isEqualTo("Succeed");
+    }
+
+    /**
+     * An execution's history is capped at 25,000 events. Waiting for a slot happens outside any
+     * execution; inside one, the loop turns once per status check or submit attempt, and the functions
+     * refuse settings that allow more than {@link Components#MAX_LOOP_TURNS} turns.
+     */
+    @Test
+    void history_should_stay_under_half_the_limit_whatever_the_settings_allow() {
+        // GIVEN the events one turn of the loop writes (Wait and Choice: entered, exited; a Lambda task:
+        // entered, scheduled, started, succeeded, exited)
+        int perTurn = 0;
+        String name = "Wait For Video";
+        Set<String> seen = new HashSet<>();
+        while (seen.add(name)) {
+            JsonNode state = states.get(name);
+            perTurn += state.path("Type").asText().equals("Task") ? 5 : 2;
+            name = state.has("Next") ? state.path("Next").asText() : state.path("Default").asText();
+        }
+        assertThat(perTurn).isEqualTo(9);
+        // THEN the most turns the functions accept stay under half the history
+        assertThat(Components.MAX_LOOP_TURNS * perTurn).isLessThan(25_000 / 2);
+        // AND at the template's largest limits with the default intervals a job uses a small part of it
+        int maxPoll = template.root().path("Parameters").path("MaxPollMinutes").path("MaxValue").asInt();
+        int maxSubmit = template.root().path("Parameters").path("SubmitDeadlineMinutes").path("MaxValue").asInt();
+        int turns = new PollPolicy(PollPolicy.DEFAULT_MIN_INTERVAL, PollPolicy.DEFAULT_MAX_INTERVAL,
+                Duration.ofMinutes(maxPoll), null).maxChecks()
+                + SubmitRetryPolicy.standard(Duration.ofMinutes(maxSubmit), () -> 0).maxAttempts();
+        assertThat(turns * perTurn).isLessThan(25_000 / 8);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.klingvideo.pipeline.config.Tuning;
 import com.klingvideo.pipeline.local.RepositoryLayout;
 import com.klingvideo.pipeline.local.SamTemplate;
 import java.util.ArrayList;
@@ -21,12 +22,14 @@ import org.junit.jupiter.api.Test;
  * cfn-lint (run by {@code .ci/run}) checks the template against CloudFormation itself.
  */
 class TemplateTest {
-    private static final Set<String> FUNCTIONS = Set.of("SubmitFunction", "CheckStatusFunction", "JobsApiFunction");
+    private static final Set<String> FUNCTIONS =
+            Set.of("SubmitFunction", "CheckStatusFunction", "JobsApiFunction", "ReaperFunction");
     private static final Set<String> UPLOAD_SUFFIXES = Set.of(".jpg", ".jpeg", ".png", ".JPG", ".JPEG", ".PNG", ".json");
     /** Read by the functions' composition root; every function gets all of them. */
     private static final Set<String> SHARED_ENVIRONMENT = Set.of(
-            "JOBS_TABLE", "MEDIA_BUCKET", "INPUT_PREFIX", "OUTPUT_PREFIX", "API_INPUT_PREFIX",
-            "KLING_API_STYLE", "KLING_BASE_URL", "KLING_SECRET_ARN",
+            "JOBS_TABLE", "CAPACITY_TABLE", "STATE_MACHINE_ARN", "MEDIA_BUCKET", "INPUT_PREFIX", "OUTPUT_PREFIX",
+            "API_INPUT_PREFIX", "KLING_API_STYLE", "KLING_BASE_URL",
+            "KLING_CONCURRENCY_LIMIT", "MAX_QUEUE_HOURS", "INTAKE_PROBE_SECONDS",
             "DEFAULT_MODEL", "DEFAULT_MODE", "DEFAULT_DURATION", "DEFAULT_PROMPT", "DEFAULT_NEGATIVE_PROMPT",
             "DEFAULT_CFG_SCALE", "DEFAULT_ASPECT_RATIO", "IMAGE_TRANSPORT",
             "PRESIGN_TTL_SECONDS", "SUBMIT_DEADLINE_MINUTES", "MAX_POLL_MINUTES", "JAVA_TOOL_OPTIONS");
@@ -48,7 +51,7 @@ class TemplateTest {
     }
 
     @Test
-    void template_should_declare_exactly_the_three_functions() {
+    void template_should_declare_exactly_the_four_functions() {
         assertThat(template.resourcesOfType(SamTemplate.FUNCTION)).containsExactlyInAnyOrderElementsOf(FUNCTIONS);
     }
 
@@ -92,18 +95,96 @@ class TemplateTest {
     }
 
     @Test
-    void every_function_should_get_the_shared_environment_and_only_starters_the_state_machine() {
+    void every_function_should_get_the_shared_environment_and_only_the_checker_the_kling_secret() {
         Set<String> shared = names(template.globalFunction().path("Environment").path("Variables"));
-        assertThat(shared).containsAll(SHARED_ENVIRONMENT);
-
-        Map<String, Set<String>> own = new HashMap<>();
+        assertThat(shared).containsAll(SHARED_ENVIRONMENT).doesNotContain("KLING_SECRET_ARN");
         for (String function : FUNCTIONS) {
-            own.put(function, names(template.properties(function).path("Environment").path("Variables")));
+            Set<String> own = names(template.properties(function).path("Environment").path("Variables"));
+            boolean secretPolicy = false;
+            for (JsonNode policy : template.properties(function).path("Policies")) {
+                secretPolicy |= policy.has("AWSSecretsManagerGetSecretValuePolicy");
+            }
+            // THEN only the function that talks to Kling can read its credentials: the internet-facing
+            // API and the upload intake only admit jobs to the queue
+            boolean checker = function.equals("CheckStatusFunction");
+            assertThat(own.contains("KLING_SECRET_ARN")).as(function + " KLING_SECRET_ARN").isEqualTo(checker);
+            assertThat(secretPolicy).as(function + " GetSecretValue").isEqualTo(checker);
         }
-        assertThat(own.get("SubmitFunction")).contains("STATE_MACHINE_ARN");
-        assertThat(own.get("JobsApiFunction")).contains("STATE_MACHINE_ARN");
-        assertThat(own.get("CheckStatusFunction")).doesNotContain("STATE_MACHINE_ARN");
-        assertThat(shared).doesNotContain("STATE_MACHINE_ARN");
+    }
+
+    /**
+     * The functions start executions (the checker too: the slot it frees goes to the next job), so they
+     * name the state machine by the name the state machine is given, without referring to it.
+     */
+    @Test
+    void functions_should_name_the_state_machine_they_start_without_depending_on_it() {
+        String name = template.properties("VideoJobStateMachine").path("Name").path("Fn::Sub").asText();
+        assertThat(name).isEqualTo("${AWS::StackName}-VideoJobStateMachine");
+        String arn = template.globalFunction().path("Environment").path("Variables").path("STATE_MACHINE_ARN")
+                .path("Fn::Sub").asText();
+        assertThat(arn).isEqualTo("arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:" + name);
+        JsonNode statements = template.properties("FollowJobsPolicy").path("PolicyDocument").path("Statement");
+        assertThat(statements).anySatisfy(st -> assertThat(st.path("Resource").path("Fn::Sub").asText()).isEqualTo(arn));
+        for (String function : FUNCTIONS) {
+            assertThat(references(template.properties(function), "VideoJobStateMachine")).as(function).isFalse();
+            assertThat(template.properties(function).path("Policies")).as(function)
+                    .anySatisfy(p -> assertThat(p.path("Ref").asText()).isEqualTo("FollowJobsPolicy"));
+        }
+    }
+
+    /** Each tuning variable the template sets comes from its parameter, with the code's default and bounds. */
+    @Test
+    void template_parameters_should_set_the_tuning_variables_with_the_codes_defaults() {
+        JsonNode variables = template.globalFunction().path("Environment").path("Variables");
+        for (Tuning tuning : Tuning.values()) {
+            if (tuning.parameter() == null) {
+                assertThat(variables.has(tuning.name())).as(tuning.name()).isFalse();
+                continue;
+            }
+            assertThat(variables.path(tuning.name()).path("Ref").asText()).as(tuning.name()).isEqualTo(tuning.parameter());
+            JsonNode parameter = template.root().path("Parameters").path(tuning.parameter());
+            assertThat(parameter.path("Default").asLong()).as(tuning.parameter()).isEqualTo(tuning.defaultValue());
+            assertThat(parameter.path("MinValue").asLong()).as(tuning.parameter()).isGreaterThanOrEqualTo(tuning.min());
+            assertThat(parameter.path("MaxValue").asLong()).as(tuning.parameter()).isLessThanOrEqualTo(tuning.max());
+        }
+    }
+
+    @Test
+    void capacity_table_should_have_the_keys_the_capacity_store_uses() {
+        JsonNode table = template.properties("CapacityTable");
+        assertThat(keyOf(table.path("KeySchema"))).isEqualTo("pk:HASH sk:RANGE");
+        assertThat(table.path("GlobalSecondaryIndexes").isMissingNode()).isTrue();
+        assertThat(table.path("BillingMode").asText()).isEqualTo("PAY_PER_REQUEST");
+        assertThat(table.path("SSESpecification").path("SSEEnabled").asBoolean()).isTrue();
+    }
+
+    @Test
+    void reaper_should_run_on_a_schedule_every_few_minutes() {
+        JsonNode events = template.properties("ReaperFunction").path("Events");
+        List<String> schedules = new ArrayList<>();
+        events.forEach(event -> {
+            if (event.path("Type").asText().equals("ScheduleV2")) {
+                schedules.add(event.path("Properties").path("ScheduleExpression").asText());
+            }
+        });
+        assertThat(schedules).containsExactly("rate(2 minutes)");
+        assertThat(template.properties("ReaperFunction").path("ReservedConcurrentExecutions").asInt()).isEqualTo(1);
+    }
+
+    /** Operators pause intake with IAM credentials; everything else takes the API key. */
+    @Test
+    void admin_routes_should_need_iam_and_every_other_route_the_api_key() {
+        for (JsonNode event : template.properties("JobsApiFunction").path("Events")) {
+            String path = event.path("Properties").path("Path").asText();
+            JsonNode auth = event.path("Properties").path("Auth");
+            if (path.startsWith("/admin/")) {
+                assertThat(auth.path("Authorizer").asText()).as(path).isEqualTo("AWS_IAM");
+                assertThat(auth.path("ApiKeyRequired").asBoolean(true)).as(path).isFalse();
+                assertThat(auth.path("InvokeRole").asText()).as(path).isEqualTo("NONE");
+            } else {
+                assertThat(auth.isMissingNode()).as(path + " keeps the API's API key").isTrue();
+            }
+        }
     }
 
     @Test
@@ -196,6 +277,9 @@ class TemplateTest {
         for (String id : template.resourcesOfType("AWS::Serverless::StateMachine")) {
             offenders.addAll(wildcards(id, template.properties(id).path("Policies")));
         }
+        for (String id : template.resourcesOfType("AWS::IAM::ManagedPolicy")) {
+            offenders.addAll(wildcards(id, List.of(template.properties(id).path("PolicyDocument"))));
+        }
         assertThat(offenders).isEmpty();
     }
 
@@ -235,7 +319,7 @@ class TemplateTest {
                 .isEqualTo("JobsApiApiKey");
     }
 
-    private static List<String> wildcards(String owner, JsonNode policies) {
+    private static List<String> wildcards(String owner, Iterable<JsonNode> policies) {
         List<String> offenders = new ArrayList<>();
         for (JsonNode statement : statements(policies)) {
             if (!statement.path("Effect").asText().equals("Allow")) {
@@ -257,7 +341,7 @@ class TemplateTest {
     }
 
     /** Inline statements of a SAM Policies list (policy templates and managed policy names are skipped). */
-    private static List<JsonNode> statements(JsonNode policies) {
+    private static List<JsonNode> statements(Iterable<JsonNode> policies) {
         List<JsonNode> statements = new ArrayList<>();
         for (JsonNode policy : policies) {
             JsonNode statement = policy.path("Statement");

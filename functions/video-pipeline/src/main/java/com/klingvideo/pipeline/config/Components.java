@@ -49,7 +49,7 @@ public final class Components {
      * A turn writes about 9 history events (Wait, Task, Choice), so this keeps every execution under a
      * half of Step Functions' 25,000-event history, whatever the settings.
      */
-    static final int MAX_LOOP_TURNS = 1_400;
+    public static final int MAX_LOOP_TURNS = 1_300;
     private static volatile Components fromEnvironment;
 
     private final UploadIntake uploadIntake;

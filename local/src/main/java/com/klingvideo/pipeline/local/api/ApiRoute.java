@@ -10,8 +10,10 @@ import java.util.Objects;
  * @param method            upper case, or {@code ANY}
  * @param path              the resource path as the template writes it: {@code /jobs/{jobId}}
  * @param functionLogicalId the function's logical id, which is also its name in the local Lambda host
+ * @param apiKeyRequired    the event's {@code Auth.ApiKeyRequired}, or null for the API's setting
+ * @param iam               the event's {@code Auth.Authorizer} is {@code AWS_IAM}: requests are SigV4-signed
  */
-public record ApiRoute(String method, String path, String functionLogicalId) {
+public record ApiRoute(String method, String path, String functionLogicalId, Boolean apiKeyRequired, boolean iam) {
     public ApiRoute {
         method = Objects.requireNonNull(method, "method").toUpperCase(Locale.ROOT);
         Objects.requireNonNull(path, "path");
@@ -19,5 +21,15 @@ public record ApiRoute(String method, String path, String functionLogicalId) {
         if (!path.startsWith("/")) {
             throw new IllegalArgumentException("an API path starts with /: " + path);
         }
+    }
+
+    /** A route with the API's own authorization. */
+    public ApiRoute(String method, String path, String functionLogicalId) {
+        this(method, path, functionLogicalId, null, false);
+    }
+
+    /** Whether a request needs an API key, given the API's default. */
+    boolean needsApiKey(boolean apiDefault) {
+        return apiKeyRequired == null ? apiDefault : apiKeyRequired;
     }
 }

@@ -35,8 +35,16 @@ public final class ApiRoutes {
                 if (restApiLogicalId != null && !restApiLogicalId.equals(restApiId(properties.path("RestApiId")))) {
                     continue;
                 }
+                JsonNode auth = properties.path("Auth");
+                String authorizer = auth.path("Authorizer").asText("");
+                if (!authorizer.isEmpty() && !authorizer.equals("AWS_IAM") && !authorizer.equals("NONE")) {
+                    throw new IllegalArgumentException(function + " event " + event.getKey() + ": the local API"
+                            + " knows the API key and AWS_IAM authorization, not " + authorizer);
+                }
                 routes.add(new ApiRoute(text(properties, "Method", function, event.getKey()),
-                        text(properties, "Path", function, event.getKey()), function));
+                        text(properties, "Path", function, event.getKey()), function,
+                        auth.has("ApiKeyRequired") ? auth.path("ApiKeyRequired").asBoolean() : null,
+                        authorizer.equals("AWS_IAM")));
             }
         }
         return routes;

@@ -29,8 +29,10 @@ import java.util.UUID;
  *
  * <p>API Gateway's own answers are emulated, not skipped, and come before the function runs: a path
  * or method with no route is 403 "Missing Authentication Token"; a missing or unknown {@code x-api-key}
- * when the API requires one is 403 "Forbidden"; a body over 10 MB is 413 "Request Too Long"; a function
- * that fails is 502 "Internal server error". They are worded by the API's gateway responses.
+ * when the method requires one is 403 "Forbidden"; on an {@code AWS_IAM} method, a request without a
+ * SigV4 signature is 403 "Missing Authentication Token", one signed with unknown credentials or a
+ * signature that does not verify is 403; a body over 10 MB is 413 "Request Too Long"; a function that
+ * fails is 502 "Internal server error". They are worded by the API's gateway responses.
  */
 public final class LocalApi implements AutoCloseable {
     /** API Gateway's payload limit. */
@@ -41,6 +43,7 @@ public final class LocalApi implements AutoCloseable {
     private final LambdaHost functions;
     private final RestApi api;
     private final Map<String, String> apiKeys;
+    private final SigV4Verifier iam;
     private final String host;
     private final int port;
     private final String apiId = randomId();
@@ -56,15 +59,36 @@ public final class LocalApi implements AutoCloseable {
      * @param port      the port, 0 for any free one
      */
     public LocalApi(LambdaHost functions, RestApi api, Map<String, String> apiKeys, String host, int port) {
+        this(functions, api, apiKeys, null, host, port);
+    }
+
+    /**
+     * @param iamCredentials for {@code AWS_IAM} methods: the one access key id and secret accepted, signed
+     *                       for {@code region}, and the principal ARN it stands for; null refuses them all
+     */
+    public LocalApi(LambdaHost functions, RestApi api, Map<String, String> apiKeys, IamCredentials iamCredentials,
+            String host, int port) {
         this.functions = Objects.requireNonNull(functions, "functions");
         this.api = Objects.requireNonNull(api, "api");
         this.apiKeys = Map.copyOf(apiKeys);
+        this.iam = iamCredentials == null ? new SigV4Verifier("-", Map.of(), Map.of())
+                : new SigV4Verifier(iamCredentials.region(), Map.of(iamCredentials.accessKeyId(), iamCredentials.secret()),
+                        Map.of(iamCredentials.accessKeyId(), new SigV4Verifier.Principal(iamCredentials.accessKeyId(),
+                                iamCredentials.userArn(), iamCredentials.accountId())));
         this.host = host;
         this.port = port;
         Map<String, PathTemplate> templates = new LinkedHashMap<>();
         for (ApiRoute route : api.routes()) {
             PathTemplate template = templates.computeIfAbsent(route.path(), PathTemplate::new);
             resources.computeIfAbsent(template, t -> new ArrayList<>()).add(route);
+        }
+    }
+
+    /** The credentials IAM-authorized methods accept (the local stack's own), and whose they are. */
+    public record IamCredentials(String region, String accessKeyId, String secret, String userArn, String accountId) {
+        @Override
+        public String toString() {
+            return "IamCredentials[region=" + region + ", accessKeyId=" + accessKeyId + ", userArn=" + userArn + "]";
         }
     }
 
@@ -132,9 +156,26 @@ public final class LocalApi implements AutoCloseable {
         if (match == null) {
             return sendError(exchange, GatewayError.MISSING_AUTHENTICATION_TOKEN, requestId);
         }
+        SigV4Verifier.Principal signer = null;
+        if (match.route().iam()) {
+            SigV4Verifier.Result checked = iam.verify(method, rawPath, exchange.getRequestURI().getRawQuery(),
+                    exchange.getRequestHeaders(), body, Instant.now());
+            switch (checked.verdict()) {
+                case MISSING -> {
+                    return sendError(exchange, GatewayError.MISSING_AUTHENTICATION_TOKEN, requestId);
+                }
+                case UNKNOWN_KEY -> {
+                    return sendError(exchange, GatewayError.ACCESS_DENIED, requestId);
+                }
+                case INVALID -> {
+                    return sendError(exchange, GatewayError.INVALID_SIGNATURE, requestId);
+                }
+                case VALID -> signer = checked.principal();
+            }
+        }
         String apiKey = null;
         String apiKeyId = null;
-        if (api.apiKeyRequired()) {
+        if (match.route().needsApiKey(api.apiKeyRequired())) {
             apiKey = exchange.getRequestHeaders().getFirst("x-api-key");
             apiKeyId = apiKey == null ? null : apiKeys.get(apiKey);
             if (apiKeyId == null) {
@@ -146,7 +187,7 @@ public final class LocalApi implements AutoCloseable {
                 exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(), body,
                 exchange.getRemoteAddress().getAddress().getHostAddress(), Instant.now());
         ProxyEvents.Target target = new ProxyEvents.Target(api.stageName(), apiId, match.route().path(),
-                match.pathParameters(), apiKey, apiKeyId, requestId);
+                match.pathParameters(), apiKey, apiKeyId, requestId, signer);
         InvocationResult result;
         try {
             result = functions.invoke(match.route().functionLogicalId(), ProxyEvents.requestEvent(request, target));

@@ -35,9 +35,13 @@ final class ProxyEvents {
                    String sourceIp, Instant time) {
     }
 
-    /** Which route, stage and caller the request resolved to. */
+    /**
+     * Which route, stage and caller the request resolved to.
+     *
+     * @param signer the IAM principal of a SigV4-signed request to an IAM-authorized method, or null
+     */
     record Target(String stage, String apiId, String resourcePath, Map<String, String> pathParameters,
-                  String apiKey, String apiKeyId, String requestId) {
+                  String apiKey, String apiKeyId, String requestId, SigV4Verifier.Principal signer) {
     }
 
     /** A proxy response, ready to send. */
@@ -171,17 +175,18 @@ final class ProxyEvents {
         context.put("requestId", target.requestId());
         ObjectNode identity = context.putObject("identity");
         identity.putNull("cognitoIdentityPoolId");
-        identity.putNull("accountId");
+        SigV4Verifier.Principal signer = target.signer();
+        identity.put("accountId", signer == null ? null : signer.accountId());
         identity.putNull("cognitoIdentityId");
-        identity.putNull("caller");
+        identity.put("caller", signer == null ? null : signer.accessKeyId());
         identity.put("sourceIp", request.sourceIp());
         identity.putNull("principalOrgId");
-        identity.putNull("accessKey");
+        identity.put("accessKey", signer == null ? null : signer.accessKeyId());
         identity.putNull("cognitoAuthenticationType");
         identity.putNull("cognitoAuthenticationProvider");
-        identity.putNull("userArn");
+        identity.put("userArn", signer == null ? null : signer.userArn());
         identity.put("userAgent", last(request.headers(), "User-Agent"));
-        identity.putNull("user");
+        identity.put("user", signer == null ? null : signer.accessKeyId());
         identity.put("apiKey", target.apiKey());
         identity.put("apiKeyId", target.apiKeyId());
         context.put("domainName", last(request.headers(), "Host"));

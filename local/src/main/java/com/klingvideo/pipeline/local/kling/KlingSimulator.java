@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -96,6 +98,30 @@ public final class KlingSimulator implements AutoCloseable {
     /** Failures to inject from now on. */
     public Faults faults() {
         return faults;
+    }
+
+    /**
+     * Another client of the same account (a second deployment, a script) starts tasks that hold
+     * {@code slots} of the account's parallel tasks for {@code duration}: creates are refused with 1303
+     * when this client's tasks and those fill the limit. Counted in the peak and in active tasks.
+     */
+    public KlingSimulator occupySlots(int slots, Duration duration) {
+        if (slots < 1 || duration == null || duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException("occupy at least one slot for a positive time");
+        }
+        kling.occupy(slots, duration);
+        return this;
+    }
+
+    /** When one task of this client was created and when it ends (holds its slot until then). */
+    public record TaskTimes(String taskId, String externalTaskId, Instant createdAt, Instant endsAt) {
+    }
+
+    /** Every task created so far, newest first. */
+    public List<TaskTimes> taskTimes() {
+        return kling.tasks().stream()
+                .map(t -> new TaskTimes(t.id(), t.externalTaskId(), t.createdAt(), t.endsAt()))
+                .toList();
     }
 
     public SimulatorCounters counters() {

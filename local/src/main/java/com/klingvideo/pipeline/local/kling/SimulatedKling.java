@@ -45,6 +45,8 @@ final class SimulatedKling {
 
     // guarded by this
     private final List<SimTask> running = new ArrayList<>();
+    /** When each slot taken by another client of the same account frees. */
+    private final List<Instant> foreign = new ArrayList<>();
     private int peakRunning;
 
     SimulatedKling(SimulatorConfig config, Faults faults, ExecutorService renderers, Tally tally) {
@@ -103,7 +105,17 @@ final class SimulatedKling {
 
     synchronized int runningTasks() {
         prune(clock.instant());
-        return running.size();
+        return running.size() + foreign.size();
+    }
+
+    /** Another client of the same account takes {@code slots} slots for {@code duration}. */
+    synchronized void occupy(int slots, Duration duration) {
+        Instant until = clock.instant().plus(duration);
+        for (int i = 0; i < slots; i++) {
+            foreign.add(until);
+        }
+        prune(clock.instant());
+        peakRunning = Math.max(peakRunning, running.size() + foreign.size());
     }
 
     synchronized int peakRunningTasks() {
@@ -116,7 +128,7 @@ final class SimulatedKling {
             throw ApiFailure.invalidParameter("external_task_id already exists");
         }
         prune(now);
-        if (running.size() >= config.maxConcurrentTasks()) {
+        if (running.size() + foreign.size() >= config.maxConcurrentTasks()) {
             throw Fault.CONCURRENCY_1303.failure();
         }
         String failure = imageProblem != null ? imageProblem : faults.nextTaskFailure().orElse(null);
@@ -132,13 +144,14 @@ final class SimulatedKling {
             byExternalId.put(task.externalTaskId(), task);
         }
         running.add(task);
-        peakRunning = Math.max(peakRunning, running.size());
+        peakRunning = Math.max(peakRunning, running.size() + foreign.size());
         tally.tasksCreated.increment();
         return task;
     }
 
     private void prune(Instant now) {
         running.removeIf(task -> !task.running(now));
+        foreign.removeIf(until -> !now.isBefore(until));
     }
 
     private void render(SimTask task, byte[] picture) {

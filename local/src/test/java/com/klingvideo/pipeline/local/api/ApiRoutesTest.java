@@ -22,7 +22,10 @@ class ApiRoutesTest {
         assertThat(ApiRoutes.fromTemplate(template)).containsExactly(
                 new ApiRoute("POST", "/jobs", "JobsApiFunction"),
                 new ApiRoute("GET", "/jobs/{jobId}", "JobsApiFunction"),
-                new ApiRoute("GET", "/jobs", "JobsApiFunction"));
+                new ApiRoute("GET", "/jobs", "JobsApiFunction"),
+                new ApiRoute("GET", "/capacity", "JobsApiFunction"),
+                new ApiRoute("POST", "/admin/intake/pause", "JobsApiFunction", false, true),
+                new ApiRoute("POST", "/admin/intake/resume", "JobsApiFunction", false, true));
     }
 
     @Test
@@ -30,10 +33,11 @@ class ApiRoutesTest {
         // GIVEN the real template's JobsApi
         RestApi api = RestApi.fromTemplate(SamTemplate.read(RepositoryLayout.locate().template()));
 
-        // THEN it is served under /v1, every method needs a key, and its own errors use the handlers' shape
+        // THEN it is served under /v1, methods need a key unless they say otherwise, and its own errors
+        // use the handlers' shape
         assertThat(api.stageName()).isEqualTo("v1");
         assertThat(api.apiKeyRequired()).isTrue();
-        assertThat(api.routes()).hasSize(3);
+        assertThat(api.routes()).hasSize(6);
         assertThat(api.gatewayResponses().render(GatewayError.INVALID_API_KEY, "r-1").body())
                 .isEqualTo("{\"error\":{\"code\":\"INVALID_API_KEY\",\"message\":\"Forbidden\"}}");
     }

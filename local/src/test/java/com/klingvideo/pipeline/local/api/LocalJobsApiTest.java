@@ -40,8 +40,8 @@ class LocalJobsApiTest {
                         "AWS_ACCESS_KEY_ID", "test",
                         "AWS_SECRET_ACCESS_KEY", "test",
                         "JOBS_TABLE", "jobs",
-                        "MEDIA_BUCKET", "media",
-                        "KLING_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:kling-AbCdEf"),
+                        "CAPACITY_TABLE", "capacity",
+                        "MEDIA_BUCKET", "media"),
                 Duration.ofSeconds(30), 0));
         api = new LocalApi(functions, RestApi.fromTemplate(template), Map.of(KEY, "localkeyid1"), "127.0.0.1", 0)
                 .start();

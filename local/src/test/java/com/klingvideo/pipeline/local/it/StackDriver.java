@@ -3,12 +3,22 @@ package com.klingvideo.pipeline.local.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.klingvideo.pipeline.aws.DynamoDbCapacityStore;
 import com.klingvideo.pipeline.aws.DynamoDbJobStore;
 import com.klingvideo.pipeline.domain.JobIds;
 import com.klingvideo.pipeline.local.LocalStack;
+import com.klingvideo.pipeline.local.api.SigV4Requests;
+import com.klingvideo.pipeline.local.lambda.InvocationResult;
 import com.klingvideo.pipeline.model.Job;
 import com.klingvideo.pipeline.model.JobStatus;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +36,8 @@ import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 
 /** What the end-to-end tests do to a running local stack, through the real AWS SDK clients. */
 final class StackDriver {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
     static final Set<JobStatus> FINAL = EnumSet.of(JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.TIMED_OUT);
 
     final LocalStack stack;
@@ -100,10 +112,62 @@ final class StackDriver {
                 .toList();
     }
 
-    /** Executions of the state machine named after this job. */
+    /** Executions of the state machine that followed this job: named after it, or {@code <jobId>-<n>}. */
     long executionsFor(String jobId) {
         return stack.stepFunctions().listExecutionsPaginator(b -> b.stateMachineArn(endpoints.stateMachineArn()))
-                .executions().stream().filter(e -> e.name().equals(jobId)).count();
+                .executions().stream().filter(e -> e.name().equals(jobId) || e.name().startsWith(jobId + "-")).count();
+    }
+
+    /** The slot ledger and queue, read through the functions' own adapter. */
+    DynamoDbCapacityStore capacity() {
+        return new DynamoDbCapacityStore(stack.dynamoDb(), endpoints.capacityTable());
+    }
+
+    /** {@code GET} on the local API with the stack's API key; the body as JSON. */
+    JsonNode apiGet(String path) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(endpoints.apiUrl() + path))
+                .header("x-api-key", endpoints.apiKey()).GET().build());
+        assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
+        return json(response.body());
+    }
+
+    /** {@code POST} on the local API with the stack's API key. */
+    HttpResponse<String> apiPost(String path, String body) {
+        return send(HttpRequest.newBuilder(URI.create(endpoints.apiUrl() + path))
+                .header("x-api-key", endpoints.apiKey()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    /** {@code POST} to an operator route, signed with the local stack's IAM credentials (SigV4). */
+    HttpResponse<String> adminPost(String path, String body) {
+        return send(SigV4Requests.post(URI.create(endpoints.apiUrl() + path), body, endpoints.accessKeyId(),
+                endpoints.secretAccessKey(), endpoints.region(), Instant.now()));
+    }
+
+    /** Runs the reaper once, as its schedule does; its report as JSON. */
+    JsonNode runReaper() {
+        InvocationResult result = stack.lambdaHost().invoke("ReaperFunction", "{}".getBytes(StandardCharsets.UTF_8));
+        assertThat(result.failed()).as("reaper run: %s", new String(result.payload(), StandardCharsets.UTF_8)).isFalse();
+        return json(new String(result.payload(), StandardCharsets.UTF_8));
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static void sleep(long millis) {

@@ -22,8 +22,8 @@ public final class TestHandlers {
             "AWS_ACCESS_KEY_ID", "test",
             "AWS_SECRET_ACCESS_KEY", "test",
             "JOBS_TABLE", "jobs",
-            "MEDIA_BUCKET", "media",
-            "KLING_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:kling-AbCdEf");
+            "CAPACITY_TABLE", "capacity",
+            "MEDIA_BUCKET", "media");
 
     private TestHandlers() {
     }
