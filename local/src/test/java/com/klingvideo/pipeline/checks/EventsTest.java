@@ -149,8 +149,10 @@ class EventsTest {
 
     @Test
     void reaper_should_reportWhatItRepaired_when_runThroughReaperHandler() throws IOException {
-        // GIVEN a submitted job that lost its slot hold (the account's slot is still taken by its task)
+        // GIVEN a submitted job that lost its slot hold (the account's slot is still taken by its task),
+        // last changed longer ago than a check can run
         givenSubmittedJob();
+        f.clock.advance(java.time.Duration.ofMinutes(7));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         new ReaperHandler(f.reaper).handleRequest(
                 new ByteArrayInputStream(Files.readAllBytes(EVENTS.resolve("reaper.json"))), out, null);

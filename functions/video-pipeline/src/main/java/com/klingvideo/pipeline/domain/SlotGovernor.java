@@ -34,6 +34,8 @@ public final class SlotGovernor {
     /** Execution names tried when earlier ones belong to ended executions. */
     private static final int MAX_NAME_BUMPS = 20;
     private static final int MAX_WRITE_ATTEMPTS = 3;
+    /** Longer than one check can run (CheckStatusFunction's timeout, video copy included). */
+    static final Duration CHECK_GRACE = Duration.ofMinutes(6);
 
     private final CapacityStore capacity;
     private final JobStore store;
@@ -111,14 +113,9 @@ public final class SlotGovernor {
                 return started;
             }
             QueueEntry entry = head.get();
-            Optional<Job> job = store.find(entry.jobId());
-            if (job.isEmpty() || job.get().status() != JobStatus.QUEUED) {
-                if (capacity.remove(entry)) {
-                    LOG.warn("queue.stale_entry_removed", "jobId", entry.jobId(),
-                            "status", job.map(j -> j.status().name()).orElse("missing"));
-                }
-                continue;
-            }
+            // The job itself is not read here (one call less between a freed slot and the next create):
+            // an entry whose job has ended meanwhile is caught by its execution's first check, which
+            // gives the slot back at once.
             if (expired(entry, now)) {
                 expire(entry);
                 continue;
@@ -235,7 +232,12 @@ public final class SlotGovernor {
             }
             return FollowUp.NOTHING;
         }
-        // Kling runs the task: it occupies a slot there whatever the ledger says.
+        // Kling runs (or just ended) the task. A job that stores its finished video holds no slot: leave
+        // it alone while its check may still be running.
+        if (job.updatedAt() != null && clock.instant().isBefore(job.updatedAt().plus(CHECK_GRACE))) {
+            return FollowUp.NOTHING;
+        }
+        // Otherwise it lost its hold, and the task occupies a slot at Kling whatever the ledger says.
         SlotHold adopted = new SlotHold(job.jobId(), clock.instant(), 1, false);
         if (capacity.adopt(adopted)) {
             LOG.warn("slot.adopted", "alert", "SLOT_LEAK", "jobId", job.jobId(), "klingTaskId", job.klingTaskId());

@@ -144,6 +144,11 @@ public final class StatusChecker {
             return Step.of(finish(checked, JobStatus.FAILED, new Failure("KLING_NO_VIDEO",
                     "Kling reported success for task " + task.taskId() + " without a video URL")), 0);
         }
+        // Kling's slot is free once the task has ended: record that, and hand the slot to the next job
+        // before the copy, which takes seconds for a real video.
+        Job ended = store.update(checked);
+        governor.finished(ended.jobId());
+        governor.recordRunTime(ended.parameters(), task.runTime());
         S3Location target = new S3Location(settings.bucket(), settings.outputKey(checked.jobId()));
         long size;
         try {
@@ -154,7 +159,7 @@ public final class StatusChecker {
                     "copying the video of task " + task.taskId() + " failed: " + e.getMessage(), false, e);
         }
         Instant now = clock.instant();
-        Job done = store.update(checked.toBuilder()
+        Job done = store.update(ended.toBuilder()
                 .status(JobStatus.SUCCEEDED)
                 .video(new VideoResult(task.videoUrl(), target.key(), size, task.videoDuration()))
                 .unitsDeducted(task.unitsDeducted())
@@ -164,7 +169,6 @@ public final class StatusChecker {
         LOG.info("job.succeeded", "jobId", done.jobId(), "klingTaskId", task.taskId(), "videoKey", target.key(),
                 "sizeBytes", size, "pollCount", done.pollCount(),
                 "runTimeMs", task.runTime() == null ? null : task.runTime().toMillis());
-        governor.recordRunTime(done.parameters(), task.runTime());
         return Step.of(done, 0);
     }
 

@@ -10,6 +10,7 @@ import com.klingvideo.pipeline.model.Job;
 import com.klingvideo.pipeline.model.JobStatus;
 import com.klingvideo.pipeline.model.S3Location;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -69,6 +70,50 @@ class StatusCheckerTest {
         assertThat(job.unitsDeducted()).isEqualTo("1");
         assertThat(job.klingTaskId()).isEqualTo("task-1");
         assertThat(job.completedAt()).isEqualTo(PipelineFixture.START.plusSeconds(75));
+    }
+
+    @Test
+    void check_should_handTheSlotOnBeforeCopyingTheVideo_when_klingSucceeded() {
+        // GIVEN one slot, a job whose task Kling finished, another waiting, and a copy that fails at first
+        PipelineFixture f = new PipelineFixture(FakeVideoGenerator.official(), ImageTransport.URL, 1);
+        String jobId = submittedJob(f);
+        S3Location waiting = new S3Location(PipelineFixture.BUCKET, "inputs/dog.jpg");
+        f.intake.onObjectCreated(waiting.bucket(), waiting.key(),
+                f.media.putObject(waiting, TestImages.jpeg(640, 480), Map.of()), "e");
+        f.kling.answerQuery(FakeVideoGenerator.succeeded("task-1", VIDEO_URL));
+        // WHEN checked, with the video not downloadable yet
+        assertThatThrownBy(() -> f.checker.check(jobId)).isInstanceOf(KlingRetryableException.class);
+        // THEN the slot already went to the waiting job; the retry stores the video
+        assertThat(f.capacity.holds()).extracting(SlotHold::jobId).doesNotContain(jobId).hasSize(1);
+        f.media.putRemote(VIDEO_URL, new byte[] {0, 0, 0, 24, 'f', 't', 'y', 'p'});
+        f.kling.answerQuery(FakeVideoGenerator.succeeded("task-1", VIDEO_URL));
+        assertThat(f.checker.check(jobId).status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(f.capacity.ledger().inUse()).isEqualTo(1);
+    }
+
+    @Test
+    void check_should_passTheSlotOnAtOnce_when_theJobThatGotItHadEndedWhileWaiting() {
+        // GIVEN one slot taken, and two jobs waiting, the first of which ended meanwhile (without a slot)
+        PipelineFixture f = new PipelineFixture(FakeVideoGenerator.official(), ImageTransport.URL, 1);
+        String running = submittedJob(f);
+        List<String> waiting = new java.util.ArrayList<>();
+        for (String name : List.of("inputs/ended.jpg", "inputs/next.jpg")) {
+            S3Location image = new S3Location(PipelineFixture.BUCKET, name);
+            f.intake.onObjectCreated(image.bucket(), image.key(),
+                    f.media.putObject(image, TestImages.jpeg(640, 480), Map.of()), "e");
+            f.clock.advance(Duration.ofSeconds(1));
+            waiting.add(f.capacity.queuedJobIds().get(f.capacity.queuedJobIds().size() - 1));
+        }
+        Job ended = f.store.get(waiting.get(0));
+        f.store.update(ended.toBuilder().status(JobStatus.FAILED).build());
+        // WHEN the running task ends: the slot goes to the ended job's entry, whose check finds it ended
+        f.media.putRemote(VIDEO_URL, new byte[] {1});
+        f.kling.answerQuery(FakeVideoGenerator.succeeded("task-1", VIDEO_URL));
+        f.checker.check(running);
+        f.runNewExecutions();
+        // THEN the slot is passed on to the next job, and the ended one never reached Kling
+        assertThat(f.capacity.holds()).extracting(SlotHold::jobId).containsExactly(waiting.get(1));
+        assertThat(f.kling.creates()).extracting(VideoRequest::externalTaskId).doesNotContain(waiting.get(0));
     }
 
     @Test

@@ -10,6 +10,7 @@ import com.klingvideo.pipeline.local.LocalStackOptions;
 import com.klingvideo.pipeline.local.kling.KlingSimulator;
 import com.klingvideo.pipeline.model.Job;
 import com.klingvideo.pipeline.model.JobStatus;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -99,6 +100,11 @@ class CapacityIT {
                     JobStatus.PROCESSING));
             String arn = LOCAL.stack().endpoints().stateMachineArn().replace(":stateMachine:", ":execution:") + ":" + jobId;
             LOCAL.stack().stepFunctions().stopExecution(b -> b.executionArn(arn).error("Test").cause("orphaned"));
+            // moto stops an execution when its current Wait ends (AWS at once): wait for the stop to land
+            for (int i = 0; i < 100 && LOCAL.stack().stepFunctions().describeExecution(b -> b.executionArn(arn))
+                    .status() == ExecutionStatus.RUNNING; i++) {
+                StackDriver.sleep(200);
+            }
         }
 
         // WHEN the caller repeats the first request with the same idempotency key, and the reaper runs
