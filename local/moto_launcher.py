@@ -473,6 +473,42 @@ def apply_patches(lambda_endpoint, region):
     patch_dynamodb_serial_requests()
 
 
+# --- request counts --------------------------------------------------------------------------------
+
+_CREDENTIAL_SERVICE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/([^/]+)/aws4_request")
+
+
+class RequestCounter:
+    """Counts the requests moto serves, by service and operation, for the local benchmark.
+
+    GET /_local/requests answers the counts as JSON ({"dynamodb:PutItem": 12, "s3:PUT": 3, ...}); that
+    path is not an AWS API. The service comes from the SigV4 credential scope, the operation from
+    X-Amz-Target (JSON protocols) or else the HTTP method (S3).
+    """
+
+    PATH = "/_local/requests"
+
+    def __init__(self, app):
+        self.app = app
+        self.counts = {}
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO") == self.PATH and environ.get("REQUEST_METHOD") == "GET":
+            with self.lock:
+                body = json.dumps(self.counts, sort_keys=True).encode("utf-8")
+            start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+            return [body]
+        match = _CREDENTIAL_SERVICE.search(environ.get("HTTP_AUTHORIZATION", ""))
+        if match:
+            target = environ.get("HTTP_X_AMZ_TARGET", "")
+            operation = target.split(".")[-1] if target else environ.get("REQUEST_METHOD", "?")
+            key = f"{match.group(1)}:{operation}"
+            with self.lock:
+                self.counts[key] = self.counts.get(key, 0) + 1
+        return self.app(environ, start_response)
+
+
 # --- server ----------------------------------------------------------------------------------------
 
 def parse_args(argv):
@@ -518,7 +554,7 @@ def main(argv=None):
 
     # What moto.moto_server.threaded_moto_server.ThreadedMotoServer does, with the bind in this thread
     # so that a busy port fails here instead of hanging.
-    app = DomainDispatcherApplication(create_backend_app)
+    app = RequestCounter(DomainDispatcherApplication(create_backend_app))
     try:
         server = make_server(args.host, args.port, app, threaded=True)
     except OSError as error:

@@ -17,6 +17,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -574,6 +575,11 @@ def check_dynamodb_atomic(checks, moto, host):
                  len(taken) == 3 and ledger["inUse"]["N"] == "3" and slots == 3,
                  f"taken {len(taken)}, inUse {ledger['inUse']['N']}, slots {slots}")
     checks.check("cancelled transactions do not undo concurrent writes", others == 24, f"{others} of 24 kept")
+    with urllib.request.urlopen(moto + "/_local/requests", timeout=10) as response:
+        counts = json.loads(response.read())
+    checks.check("the launcher counts the requests it served by service and operation",
+                 counts.get("dynamodb:TransactWriteItems", 0) >= 24 and counts.get("dynamodb:PutItem", 0) >= 24,
+                 json.dumps(counts)[:300])
 
 
 def check_unsupported_version(checks):

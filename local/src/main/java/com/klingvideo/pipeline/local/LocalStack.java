@@ -113,6 +113,7 @@ public final class LocalStack implements AutoCloseable {
             simulator = remember(new KlingSimulator(config.port(options.klingPort())
                     .taskLatency(options.simulatorLatency())
                     .maxConcurrentTasks(options.simulatorConcurrency())
+                    .oneClip(options.simulatorOneClip())
                     .build()).start());
             klingUrl = simulator.baseUrl();
         } else {

@@ -18,6 +18,7 @@ import java.util.Map;
  * @param parameterOverrides template parameter values (the Kling ones are set by the stack)
  * @param functionTuning     extra environment for every function, on top of the template's (poll waits)
  * @param scheduleEvery      how often scheduled functions (the reaper) run, or null for the template's rate
+ * @param simulatorOneClip   the simulator renders one video for all tasks (benchmarks: Kling renders elsewhere)
  * @param stateDir           where endpoints.json and logs go
  */
 public record LocalStackOptions(
@@ -33,6 +34,7 @@ public record LocalStackOptions(
         Map<String, String> parameterOverrides,
         Map<String, String> functionTuning,
         Duration scheduleEvery,
+        boolean simulatorOneClip,
         Path stateDir) {
 
     public static final int DEFAULT_AWS_PORT = 4566;
@@ -69,7 +71,7 @@ public record LocalStackOptions(
      */
     public static LocalStackOptions forTests(Path stateDir) {
         return new LocalStackOptions("127.0.0.1", 0, 0, 0, 0, null, KlingDialect.OFFICIAL, Duration.ofSeconds(3), 5,
-                Map.of(), fastPolling(), Duration.ofHours(1), stateDir);
+                Map.of(), fastPolling(), Duration.ofHours(1), false, stateDir);
     }
 
     /**
@@ -96,6 +98,7 @@ public record LocalStackOptions(
                 Map.of(),
                 tuning,
                 schedule == null || schedule.isBlank() ? null : Duration.ofSeconds(positive(env, "KVP_SCHEDULE_SECONDS", 1)),
+                false,
                 stateDir);
     }
 
@@ -113,7 +116,7 @@ public record LocalStackOptions(
 
     public LocalStackOptions withSimulator(KlingDialect dialect, Duration latency, int concurrency) {
         return new LocalStackOptions(host, awsPort, lambdaPort, apiPort, klingPort, null, dialect, latency, concurrency,
-                parameterOverrides, functionTuning, scheduleEvery, stateDir);
+                parameterOverrides, functionTuning, scheduleEvery, simulatorOneClip, stateDir);
     }
 
     /** Extra environment for every function, replacing the given keys. */
@@ -121,20 +124,26 @@ public record LocalStackOptions(
         Map<String, String> merged = new HashMap<>(functionTuning);
         merged.putAll(extra);
         return new LocalStackOptions(host, awsPort, lambdaPort, apiPort, klingPort, kling, simulatorDialect,
-                simulatorLatency, simulatorConcurrency, parameterOverrides, merged, scheduleEvery, stateDir);
+                simulatorLatency, simulatorConcurrency, parameterOverrides, merged, scheduleEvery, simulatorOneClip, stateDir);
     }
 
     public LocalStackOptions withParameters(Map<String, String> parameters) {
         Map<String, String> merged = new HashMap<>(parameterOverrides);
         merged.putAll(parameters);
         return new LocalStackOptions(host, awsPort, lambdaPort, apiPort, klingPort, kling, simulatorDialect,
-                simulatorLatency, simulatorConcurrency, merged, functionTuning, scheduleEvery, stateDir);
+                simulatorLatency, simulatorConcurrency, merged, functionTuning, scheduleEvery, simulatorOneClip, stateDir);
     }
 
     /** Scheduled functions (the reaper) run this often instead of at the template's rate. */
     public LocalStackOptions withScheduleEvery(Duration every) {
         return new LocalStackOptions(host, awsPort, lambdaPort, apiPort, klingPort, kling, simulatorDialect,
-                simulatorLatency, simulatorConcurrency, parameterOverrides, functionTuning, every, stateDir);
+                simulatorLatency, simulatorConcurrency, parameterOverrides, functionTuning, every, simulatorOneClip, stateDir);
+    }
+
+    /** The simulator renders one video and serves it for every task. */
+    public LocalStackOptions withOneClip() {
+        return new LocalStackOptions(host, awsPort, lambdaPort, apiPort, klingPort, kling, simulatorDialect,
+                simulatorLatency, simulatorConcurrency, parameterOverrides, functionTuning, scheduleEvery, true, stateDir);
     }
 
     private static long positive(Map<String, String> env, String name, long fallback) {

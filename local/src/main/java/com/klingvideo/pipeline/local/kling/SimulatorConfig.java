@@ -27,6 +27,8 @@ import java.util.Objects;
  * @param outage             start in an outage (see {@link Faults#outage(boolean)})
  * @param failEveryNthCreate if positive, every n-th create answers {@code periodicFault}
  * @param periodicFault      the fault of {@code failEveryNthCreate}; null when that is 0
+ * @param oneClip            render the first task's video only and serve it for every task: Kling renders
+ *                           on its own servers, so a benchmark on one machine should not pay for it
  */
 public record SimulatorConfig(
         KlingDialect dialect,
@@ -45,7 +47,8 @@ public record SimulatorConfig(
         int renderThreads,
         boolean outage,
         int failEveryNthCreate,
-        Fault periodicFault) {
+        Fault periodicFault,
+        boolean oneClip) {
 
     public SimulatorConfig {
         Objects.requireNonNull(dialect, "dialect");
@@ -123,6 +126,7 @@ public record SimulatorConfig(
         private boolean outage;
         private int failEveryNthCreate;
         private Fault periodicFault;
+        private boolean oneClip;
 
         private Builder(KlingDialect dialect, String accessKey, String secretKey, String apiKey) {
             this.dialect = dialect;
@@ -193,10 +197,16 @@ public record SimulatorConfig(
             return this;
         }
 
+        /** Render one video and serve it for every task (see {@link SimulatorConfig#oneClip()}). */
+        public Builder oneClip(boolean oneClip) {
+            this.oneClip = oneClip;
+            return this;
+        }
+
         public SimulatorConfig build() {
             return new SimulatorConfig(dialect, accessKey, secretKey, apiKey, port, taskLatency, maxConcurrentTasks,
                     clock, chunkedVideo, videoUrlTtl, stallDuration, imageFetchTimeout, serverThreads, renderThreads,
-                    outage, failEveryNthCreate, periodicFault);
+                    outage, failEveryNthCreate, periodicFault, oneClip);
         }
     }
 }

@@ -195,6 +195,7 @@ public final class LambdaHost implements AutoCloseable {
         LocalFunction settings = function.function();
         function.countInvocation(type);
         LocalContext context = new LocalContext(requestId, settings, reference, clock, System.out);
+        long started = System.nanoTime();
         Future<byte[]> running = workers.submit(() -> function.adapter().handle(payload, context));
         InvocationResult result;
         try {
@@ -213,6 +214,9 @@ public final class LambdaHost implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while " + settings.name() + " ran", e);
         }
+        // Lambda's REPORT line: how long the run took.
+        LOG.info("lambda.report", "function", settings.name(), "requestId", requestId,
+                "durationMs", (System.nanoTime() - started) / 1_000_000, "error", result.errorType());
         if (result.failed()) {
             function.countError();
             if (type == InvocationType.REQUEST_RESPONSE) {

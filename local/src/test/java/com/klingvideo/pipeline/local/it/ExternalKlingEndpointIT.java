@@ -35,7 +35,7 @@ class ExternalKlingEndpointIT {
                     "KLING_SECRET_KEY", "sk-external-secret"));
             LocalStackOptions defaults = LocalStackOptions.forTests(state);
             LocalStackOptions options = new LocalStackOptions(defaults.host(), 0, 0, 0, 0, kling,
-                    KlingDialect.OFFICIAL, defaults.simulatorLatency(), 1, Map.of(), LocalStackOptions.fastPolling(), null, state);
+                    KlingDialect.OFFICIAL, defaults.simulatorLatency(), 1, Map.of(), LocalStackOptions.fastPolling(), null, false, state);
             try (LocalStack stack = LocalStack.start(options)) {
                 assertThat(stack.simulator()).isNull();
                 assertThat(stack.endpoints().klingUrl()).isEqualTo(external.baseUrl());
