@@ -32,7 +32,7 @@ public enum Tuning {
     POLL_MAX_INTERVAL_SECONDS(null, 60, 1, 3600, "60",
             "... to this"),
     SUBMIT_RETRY_BASE_SECONDS(null, 5, 1, 3600, "5",
-            "backoff while Kling is down or rate-limited (full jitter, at least 1 s) starts here ..."),
+            "backoff while Kling is down or rate-limited (each wait between half and all of its bound) starts here ..."),
     SUBMIT_RETRY_MAX_SECONDS(null, 300, 1, 3600, "300",
             "... and grows to this"),
     LIMIT_RAISE_QUIET_SECONDS(null, 600, 1, 86_400, "600",

@@ -2,7 +2,8 @@ package com.klingvideo.pipeline.domain;
 
 /**
  * The Kling account cannot take work (1100 account problem, 1101 arrears, 1102 resource pack used up).
- * Terminal for the job; every following job will fail the same way until an operator acts.
+ * Every following create would be refused the same way until someone acts, so intake pauses and the job
+ * waits in the queue (see {@link SlotGovernor#accountProblem}).
  */
 public class KlingAccountException extends KlingException {
     public KlingAccountException(String code, int httpStatus, String message) {

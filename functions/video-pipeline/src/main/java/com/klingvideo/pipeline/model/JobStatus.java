@@ -1,7 +1,8 @@
 package com.klingvideo.pipeline.model;
 
 /**
- * Where a job stands. QUEUED: admitted, not yet accepted by Kling (waiting for capacity or a retry).
+ * Where a job stands. QUEUED: admitted, not yet accepted by Kling (waiting in the queue for a Kling slot,
+ * or holding one while it is submitted).
  * SUBMITTED: Kling accepted the task. PROCESSING: Kling reported progress. The last three are final.
  */
 public enum JobStatus {

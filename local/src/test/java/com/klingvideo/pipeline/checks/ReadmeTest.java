@@ -1,0 +1,81 @@
+package com.klingvideo.pipeline.checks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.klingvideo.pipeline.config.Tuning;
+import com.klingvideo.pipeline.local.RepositoryLayout;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** What the README says about configuration is what the code reads. */
+class ReadmeTest {
+    private static List<String> lines;
+
+    @BeforeAll
+    static void read() throws IOException {
+        lines = Files.readAllLines(RepositoryLayout.locate().resolve("README.md"));
+    }
+
+    /** The rows of the first table after the line that starts with {@code marker}: cells, backticks dropped. */
+    private static List<List<String>> table(String marker) {
+        int at = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith(marker)) {
+                at = i;
+                break;
+            }
+        }
+        assertThat(at).as("README has a line starting with %s", marker).isNotNegative();
+        List<List<String>> rows = new ArrayList<>();
+        boolean inTable = false;
+        for (int i = at + 1; i < lines.size(); i++) {
+            String line = lines.get(i).trim();
+            if (!line.startsWith("|")) {
+                if (inTable) {
+                    break;
+                }
+                continue;
+            }
+            inTable = true;
+            if (line.startsWith("|---")) {
+                continue;
+            }
+            List<String> cells = new ArrayList<>();
+            for (String cell : line.substring(1, line.length() - 1).split("\\|")) {
+                cells.add(cell.trim().replace("`", ""));
+            }
+            rows.add(cells);
+        }
+        return rows.subList(1, rows.size());
+    }
+
+    @Test
+    void tuning_table_should_be_exactly_the_variables_the_template_leaves_at_their_defaults() {
+        Map<String, List<String>> documented = new LinkedHashMap<>();
+        table("<!-- tuning:").forEach(row -> documented.put(row.get(0), row.subList(1, row.size())));
+        Map<String, List<String>> code = new LinkedHashMap<>();
+        for (Tuning tuning : Tuning.values()) {
+            if (tuning.parameter() == null) {
+                code.put(tuning.name(), List.of(tuning.defaultText(), tuning.meaning()));
+            }
+        }
+        assertThat(documented).containsExactlyEntriesOf(code);
+    }
+
+    @Test
+    void parameter_table_should_give_each_tuning_parameter_with_the_codes_default() {
+        Map<String, String> defaults = new LinkedHashMap<>();
+        table("### Configuration (template parameters)").forEach(row -> defaults.put(row.get(0), row.get(1)));
+        for (Tuning tuning : Tuning.values()) {
+            if (tuning.parameter() != null) {
+                assertThat(defaults).as(tuning.parameter()).containsEntry(tuning.parameter(), tuning.defaultText());
+            }
+        }
+    }
+}
