@@ -139,9 +139,15 @@ public final class ApiJobs {
         return governor.view();
     }
 
-    /** Pauses intake until {@link #resumeIntake()}: no create request leaves, queued jobs wait. */
-    public CapacityView pauseIntake(String reason) {
-        governor.pause(reason == null || reason.isBlank() ? "paused by an operator" : reason.strip());
+    /**
+     * Pauses intake until {@link #resumeIntake()}: no create request leaves, queued jobs wait.
+     *
+     * @param reason   what the operator said, or null
+     * @param operator who paused (the IAM principal), recorded with the reason
+     */
+    public CapacityView pauseIntake(String reason, String operator) {
+        String said = reason == null || reason.isBlank() ? "paused by an operator" : reason.strip();
+        governor.pause(said + " (" + operator + ")");
         return governor.view();
     }
 

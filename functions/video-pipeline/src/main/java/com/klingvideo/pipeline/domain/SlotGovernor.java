@@ -349,7 +349,7 @@ public final class SlotGovernor {
     }
 
     /** The observed run time of this kind of video, or the usual one before any was observed. */
-    public Duration typicalRunTime(GenerationParameters parameters) {
+    private Duration typicalRunTime(GenerationParameters parameters) {
         return capacity.runTime(RunTime.profile(parameters)).map(RunTime::typical)
                 .orElseGet(() -> PollPolicy.expectedGenerationTime(parameters));
     }

@@ -77,8 +77,12 @@ public class JobsApiHandler implements RequestHandler<APIGatewayProxyRequestEven
             case "GET /jobs/{jobId}" -> get(pathParameter(request, "jobId"));
             case "GET /jobs" -> list(request.getQueryStringParameters());
             case "GET /capacity" -> respond(200, JobJson.of(JSON, jobs.capacity()));
-            case "POST /admin/intake/pause" -> respond(200, JobJson.of(JSON, jobs.pauseIntake(
-                    pauseReason(body(request), operator(request)))));
+            case "POST /admin/intake/pause" -> {
+                String operator = operator(request);
+                String reason = pauseReason(body(request));
+                LOG.info("api.admin.pause", "operator", operator, "reason", reason);
+                yield respond(200, JobJson.of(JSON, jobs.pauseIntake(reason, operator)));
+            }
             case "POST /admin/intake/resume" -> {
                 LOG.info("api.admin.resume", "operator", operator(request));
                 yield respond(200, JobJson.of(JSON, jobs.resumeIntake()));
@@ -150,8 +154,8 @@ public class JobsApiHandler implements RequestHandler<APIGatewayProxyRequestEven
         return arn;
     }
 
-    /** An optional {@code {"reason": "..."}}, recorded with who paused. */
-    private static String pauseReason(String body, String operator) {
+    /** The optional {@code {"reason": "..."}} of a pause, or null. */
+    private static String pauseReason(String body) {
         String reason = null;
         if (body != null && !body.isBlank()) {
             JsonNode root;
@@ -175,9 +179,7 @@ public class JobsApiHandler implements RequestHandler<APIGatewayProxyRequestEven
             }
             reason = value == null || value.isNull() ? null : value.textValue();
         }
-        LOG.info("api.admin.pause", "operator", operator, "reason", reason);
-        String text = reason == null || reason.isBlank() ? "paused by an operator" : reason.strip();
-        return text + " (" + operator + ")";
+        return reason;
     }
 
     private static String body(APIGatewayProxyRequestEvent request) {

@@ -25,7 +25,6 @@ public final class InMemoryCapacityStore implements CapacityStore {
     private final Map<String, RunTime> runTimes = new LinkedHashMap<>();
     private Ledger ledger = Ledger.EMPTY;
     private int peakInUse;
-    private int takes;
 
     @Override
     public synchronized Ledger ledger() {
@@ -91,7 +90,6 @@ public final class InMemoryCapacityStore implements CapacityStore {
         Pause next = probe == null ? pause : new Pause(pause.source(), pause.reason(), pause.since(), probe.next());
         ledger = new Ledger(ledger.inUse() + 1, ledger.learnedLimit(), ledger.lastRefusalAt(), ledger.lastRaiseAt(), next);
         peakInUse = Math.max(peakInUse, ledger.inUse());
-        takes++;
         return true;
     }
 
@@ -208,10 +206,6 @@ public final class InMemoryCapacityStore implements CapacityStore {
     /** The most slots ever held at once through takes. */
     public synchronized int peakInUse() {
         return peakInUse;
-    }
-
-    public synchronized int takes() {
-        return takes;
     }
 
     public synchronized List<String> queuedJobIds() {

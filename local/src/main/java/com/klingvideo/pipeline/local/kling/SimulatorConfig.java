@@ -88,7 +88,7 @@ public record SimulatorConfig(
     public String toString() {
         return "SimulatorConfig[dialect=" + dialect + ", port=" + port + ", taskLatency=" + taskLatency
                 + ", maxConcurrentTasks=" + maxConcurrentTasks + ", chunkedVideo=" + chunkedVideo
-                + ", outage=" + outage + ", failEveryNthCreate=" + failEveryNthCreate + "]";
+                + ", outage=" + outage + ", failEveryNthCreate=" + failEveryNthCreate + ", oneClip=" + oneClip + "]";
     }
 
     private static boolean blank(String value) {
