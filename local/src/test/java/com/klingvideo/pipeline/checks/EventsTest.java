@@ -140,11 +140,14 @@ class EventsTest {
     }
 
     @Test
-    void checkStatusRecordFailure_should_failTheJob_when_runThroughCheckStatusHandler() throws IOException {
+    void checkStatusRecordFailure_should_keepFollowingTheTask_when_runThroughCheckStatusHandler() throws IOException {
         givenSubmittedJob();
         JsonNode out = runCheckStatus("check-status-record-failure.json");
-        assertThat(out.path("status").asText()).isEqualTo("FAILED");
-        assertThat(f.store.get(KNOWN_JOB).failure().reason()).contains("KlingRetryableException");
+        // Kling holds the task: the failed check is noted and the loop goes on
+        assertThat(out.path("status").asText()).isEqualTo("SUBMITTED");
+        assertThat(out.path("waitSeconds").asLong()).isPositive();
+        assertThat(f.store.get(KNOWN_JOB).failure()).isNull();
+        assertThat(f.store.get(KNOWN_JOB).lastError()).contains("States.Timeout");
     }
 
     @Test

@@ -121,6 +121,22 @@ public final class JobSubmitter {
         }
     }
 
+    /**
+     * How long a QUEUED job that holds a slot waits before its next attempt after a turn that failed
+     * unexpectedly, or empty when it holds no slot or its submit deadline has passed.
+     */
+    public Optional<Long> retryWait(Job job) {
+        Optional<SlotHold> hold = governor.holdOf(job.jobId());
+        if (hold.isEmpty()) {
+            return Optional.empty();
+        }
+        Duration remaining = retryPolicy.deadline().minus(Duration.between(hold.get().takenAt(), clock.instant()));
+        if (remaining.isNegative() || remaining.isZero()) {
+            return Optional.empty();
+        }
+        return Optional.of(retryPolicy.delaySeconds(Math.max(1, job.submitAttempts()), remaining));
+    }
+
     private Outcome created(Job attempting, SlotHold hold, VideoRequest request) {
         Instant now = clock.instant();
         Duration remaining = retryPolicy.deadline().minus(Duration.between(hold.takenAt(), now));

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -68,8 +69,7 @@ public final class StatusChecker {
      * had ended before: a repeated check repairs a release that did not happen).
      *
      * @throws JobNotFoundException    when there is no such job
-     * @throws KlingRetryableException when Kling could not answer now (the state machine retries)
-     */
+         */
     public Step check(String jobId) {
         Job job = store.find(jobId).orElseThrow(() -> new JobNotFoundException(jobId));
         Step step = switch (job.status()) {
@@ -84,8 +84,14 @@ public final class StatusChecker {
     }
 
     /**
-     * Ends a job whose checks kept failing (the state machine's retries ran out), so that no job is left
-     * looking alive when nothing follows it any more.
+     * What the state machine does when a check failed in a way the check itself could not handle (the
+     * function timed out or crashed, or its retries ran out). A job whose task Kling holds, or may hold,
+     * is not failed, since Kling charges for the task either way: the failure is noted and the loop goes on,
+     * backing off, until the job's own limit (the poll limit, or the submit deadline). Any other job ends
+     * FAILED, so that no job is left looking alive when nothing follows it any more.
+     *
+     * @param error the error name Step Functions caught; {@code cause} is only logged (it may carry
+     *              internal detail that does not belong on the job)
      */
     public Step recordFailure(String jobId, String error, String cause) {
         Job job = store.find(jobId).orElseThrow(() -> new JobNotFoundException(jobId));
@@ -93,21 +99,51 @@ public final class StatusChecker {
             governor.finished(jobId);
             return Step.of(job, 0);
         }
-        String reason = "status checks kept failing: " + truncate(error + (cause == null ? "" : ": " + cause));
-        LOG.error("job.check.abandoned", "jobId", jobId, "klingTaskId", job.klingTaskId(), "error", error);
-        Step step = Step.of(finish(job, JobStatus.FAILED, new Failure("STATUS_CHECK_ERROR", reason)), 0);
+        String name = errorName(error);
+        LOG.error("job.check.error", "jobId", jobId, "klingTaskId", job.klingTaskId(), "status", job.status(),
+                "error", error, "cause", cause == null ? null : truncate(cause));
+        Instant now = clock.instant();
+        String note = "a status check failed (" + name + ")";
+        if (job.klingTaskId() != null) {
+            Job checked = job.toBuilder().pollCount(job.pollCount() + 1).lastCheckedAt(now).updatedAt(now).build();
+            Step step = checkFailed(checked, note);
+            if (step.status().isTerminal()) {
+                governor.finished(jobId);
+            }
+            return step;
+        }
+        if (job.status() == JobStatus.QUEUED && job.submitUnconfirmed()) {
+            // The create may have reached Kling: the next turn looks the task up before anything is sent.
+            Optional<Long> wait = submitter.retryWait(job);
+            if (wait.isPresent()) {
+                store.update(job.toBuilder().lastError(note).updatedAt(now).build());
+                return new Step(job.jobId(), job.status(), wait.get(), job.pollCount(), false);
+            }
+        }
+        Step step = Step.of(finish(job, JobStatus.FAILED, new Failure("STATUS_CHECK_ERROR",
+                "the job could not be advanced: " + note)), 0);
         governor.finished(jobId);
         return step;
     }
 
     private Step poll(Job job) {
         Instant now = clock.instant();
-        KlingTask task = kling.query(job.klingTaskId());
-        Job checked = job.toBuilder()
-                .pollCount(job.pollCount() + 1)
-                .lastCheckedAt(now)
+        Job counted = job.toBuilder().pollCount(job.pollCount() + 1).lastCheckedAt(now).updatedAt(now).build();
+        KlingTask task;
+        try {
+            task = kling.query(job.klingTaskId());
+        } catch (KlingException e) {
+            // Kling holds (and charges for) the task whatever its status route says now: an outage, a
+            // throttle, even a refused key is a reason to look again later, never to fail the job.
+            if (e instanceof KlingAccountException || e.code().matches("100[0-2]")) {
+                LOG.error("job.check.account_problem", "alert", "KLING_ACCOUNT", "jobId", job.jobId(),
+                        "klingCode", e.code(), "message", e.getMessage());
+            }
+            return checkFailed(counted, "Kling " + e.code() + ": " + e.getMessage());
+        }
+        Job checked = counted.toBuilder()
                 .klingStatus(task.rawStatus())
-                .updatedAt(now)
+                .lastError(null)
                 .build();
         return switch (task.status()) {
             case SUBMITTED, PROCESSING -> stillRunning(checked, task, now);
@@ -121,6 +157,27 @@ public final class StatusChecker {
                 yield Step.of(failed, 0);
             }
         };
+    }
+
+    /**
+     * A check that learnt nothing (Kling did not answer, or the video could not be copied yet): the job
+     * keeps waiting, backing off as the poll policy does, until the poll limit.
+     */
+    private Step checkFailed(Job checked, String error) {
+        Instant now = clock.instant();
+        Duration elapsed = Duration.between(checked.submittedAt() == null ? checked.createdAt() : checked.submittedAt(), now);
+        OptionalLong wait = pollPolicy.nextWaitSeconds(checked.pollCount(), elapsed);
+        String text = truncate(error);
+        if (wait.isEmpty()) {
+            return Step.of(finish(checked, JobStatus.TIMED_OUT, new Failure("POLL_LIMIT",
+                    "Kling had not finished after " + pollPolicy.maxTotal().toMinutes() + " minutes (last status: "
+                            + checked.klingStatus() + ", task " + checked.klingTaskId() + "; the last check failed: "
+                            + text + ")")), 0);
+        }
+        Job waiting = store.update(checked.toBuilder().lastError(text).build());
+        LOG.warn("job.check.failed", "jobId", waiting.jobId(), "klingTaskId", waiting.klingTaskId(),
+                "error", text, "pollCount", waiting.pollCount(), "waitSeconds", wait.getAsLong());
+        return Step.of(waiting, wait.getAsLong());
     }
 
     private Step stillRunning(Job checked, KlingTask task, Instant now) {
@@ -155,8 +212,7 @@ public final class StatusChecker {
             size = media.copyFromUrl(URI.create(task.videoUrl()), target, "video/mp4");
         } catch (UncheckedIOException e) {
             // Kling keeps the file for 30 days: a failed copy is worth retrying, not failing the job for.
-            throw new KlingRetryableException("video_download", 0,
-                    "copying the video of task " + task.taskId() + " failed: " + e.getMessage(), false, e);
+            return checkFailed(ended, "copying the video of task " + task.taskId() + " failed: " + e.getMessage());
         }
         Instant now = clock.instant();
         Job done = store.update(ended.toBuilder()
@@ -183,6 +239,19 @@ public final class StatusChecker {
         LOG.warn("job.ended", "jobId", job.jobId(), "klingTaskId", job.klingTaskId(), "status", status,
                 "code", failure.code(), "reason", failure.reason());
         return done;
+    }
+
+    /** {@code com.example.SomeException} → {@code SomeException}; Step Functions' own names stay as they are. */
+    private static String errorName(String error) {
+        if (error == null || error.isBlank()) {
+            return "unknown error";
+        }
+        String trimmed = error.strip();
+        int dot = trimmed.lastIndexOf('.');
+        boolean javaClass = dot > 0 && !trimmed.startsWith("States.") && !trimmed.startsWith("Lambda.");
+        String name = javaClass ? trimmed.substring(dot + 1) : trimmed;
+        String clean = name.replaceAll("[^A-Za-z0-9_.]", "");
+        return clean.isEmpty() ? "unknown error" : clean.substring(0, Math.min(clean.length(), 100));
     }
 
     private static String truncate(String text) {

@@ -82,7 +82,7 @@ class StatusCheckerTest {
                 f.media.putObject(waiting, TestImages.jpeg(640, 480), Map.of()), "e");
         f.kling.answerQuery(FakeVideoGenerator.succeeded("task-1", VIDEO_URL));
         // WHEN checked, with the video not downloadable yet
-        assertThatThrownBy(() -> f.checker.check(jobId)).isInstanceOf(KlingRetryableException.class);
+        assertThat(f.checker.check(jobId).waitSeconds()).isPositive();
         // THEN the slot already went to the waiting job; the retry stores the video
         assertThat(f.capacity.holds()).extracting(SlotHold::jobId).doesNotContain(jobId).hasSize(1);
         f.media.putRemote(VIDEO_URL, new byte[] {0, 0, 0, 24, 'f', 't', 'y', 'p'});
@@ -141,25 +141,72 @@ class StatusCheckerTest {
     }
 
     @Test
-    void check_should_propagateRetryable_when_klingUnavailable() {
+    void check_should_keepWaitingAndBackOff_when_statusChecksFailForTenMinutes() {
+        // GIVEN a job Kling accepted (and charges for), and a status outage of ten minutes
         PipelineFixture f = new PipelineFixture();
         String jobId = submittedJob(f);
-        f.kling.failQuery(new KlingRetryableException("5001", 503, "maintenance", false, null));
-        assertThatThrownBy(() -> f.checker.check(jobId)).isInstanceOf(KlingRetryableException.class);
-        // the job is unchanged and still followed
-        assertThat(f.store.get(jobId).status()).isEqualTo(JobStatus.SUBMITTED);
+        f.clock.advance(Duration.ofSeconds(60));
+        java.time.Instant outageEnds = f.clock.instant().plus(Duration.ofMinutes(10));
+        List<Long> waits = new java.util.ArrayList<>();
+        List<KlingException> failures = List.of(
+                new KlingRetryableException("5001", 503, "maintenance", false, null),
+                new KlingRetryableException("timeout", 0, "no answer", false, null),
+                new KlingRejectedException("1000", 401, "auth failed"),
+                new KlingAccountException("1101", 429, "arrears"));
+        int turn = 0;
+        // WHEN every check fails during the outage
+        while (f.clock.instant().isBefore(outageEnds)) {
+            f.kling.failQuery(failures.get(turn++ % failures.size()));
+            StatusChecker.Step step = f.checker.check(jobId);
+            // THEN the job keeps waiting, backing off, with the error on the record
+            assertThat(step.status()).isEqualTo(JobStatus.SUBMITTED);
+            assertThat(step.inQueue()).isFalse();
+            assertThat(step.waitSeconds()).isPositive();
+            assertThat(f.store.get(jobId).lastError()).isNotBlank();
+            waits.add(step.waitSeconds());
+            f.clock.advance(Duration.ofSeconds(step.waitSeconds()));
+        }
+        assertThat(waits).isSorted();
+        assertThat(waits.get(waits.size() - 1)).isEqualTo(PollPolicy.DEFAULT_MAX_INTERVAL.toSeconds());
+        assertThat(f.capacity.holds()).extracting(SlotHold::jobId).containsExactly(jobId);
+        // AND once Kling answers again the video is stored: one task, one success
+        f.media.putRemote(VIDEO_URL, new byte[] {0, 0, 0, 24, 'f', 't', 'y', 'p'});
+        f.kling.answerQuery(FakeVideoGenerator.succeeded("task-1", VIDEO_URL));
+        assertThat(f.checker.check(jobId).status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(f.kling.creates()).hasSize(1);
+        assertThat(f.store.get(jobId).lastError()).isNull();
     }
 
     @Test
-    void check_should_throwRetryable_when_videoCopyFails() {
+    void check_should_timeOutWithTheLastError_when_statusChecksFailUntilThePollLimit() {
+        PipelineFixture f = new PipelineFixture();
+        String jobId = submittedJob(f);
+        StatusChecker.Step step;
+        do {
+            f.kling.failQuery(new KlingRetryableException("5000", 500, "server error", false, null));
+            step = f.checker.check(jobId);
+            f.clock.advance(Duration.ofSeconds(Math.max(1, step.waitSeconds())));
+        } while (!step.status().isTerminal());
+        Job job = f.store.get(jobId);
+        assertThat(job.status()).isEqualTo(JobStatus.TIMED_OUT);
+        assertThat(job.failure().code()).isEqualTo("POLL_LIMIT");
+        assertThat(job.failure().reason()).contains("60 minutes").contains("task-1").contains("5000");
+        assertThat(f.capacity.holds()).isEmpty();
+    }
+
+    @Test
+    void check_should_keepWaitingAndCopyLater_when_videoCopyFails() {
         PipelineFixture f = new PipelineFixture();
         String jobId = submittedJob(f);
         f.media.putRemote(VIDEO_URL, new byte[] {1});
         f.media.failRemote(1);
         f.kling.answerQuery(FakeVideoGenerator.succeeded("task-1", VIDEO_URL));
-        assertThatThrownBy(() -> f.checker.check(jobId)).isInstanceOf(KlingRetryableException.class)
-                .hasMessageNotContaining("x-sig");
-        // WHEN the state machine retries THEN the copy succeeds
+        StatusChecker.Step step = f.checker.check(jobId);
+        assertThat(step.status()).isNotIn(JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.TIMED_OUT);
+        assertThat(step.waitSeconds()).isPositive();
+        assertThat(f.store.get(jobId).lastError()).contains("copying the video").doesNotContain("x-sig");
+        // WHEN the loop checks again after the wait THEN the copy succeeds
+        f.clock.advance(Duration.ofSeconds(step.waitSeconds()));
         f.kling.answerQuery(FakeVideoGenerator.succeeded("task-1", VIDEO_URL));
         assertThat(f.checker.check(jobId).status()).isEqualTo(JobStatus.SUCCEEDED);
     }
@@ -200,14 +247,75 @@ class StatusCheckerTest {
     }
 
     @Test
-    void recordFailure_should_failLiveJobWithError_when_retriesRanOut() {
+    void recordFailure_should_keepFollowingTheTask_when_klingHoldsIt() {
+        // GIVEN a job Kling accepted, whose check kept failing in an unexpected way (a Lambda timeout)
         PipelineFixture f = new PipelineFixture();
         String jobId = submittedJob(f);
-        StatusChecker.Step step = f.checker.recordFailure(jobId, "com.klingvideo.pipeline.domain.KlingRetryableException",
-                "Kling 5001: maintenance");
+        // WHEN the state machine records the failure
+        StatusChecker.Step step = f.checker.recordFailure(jobId, "States.Timeout",
+                "arn:aws:lambda:eu-west-1:123456789012:function:check timed out");
+        // THEN the job is not failed: Kling charges for the task, so the loop goes on, backing off
+        assertThat(step.status()).isEqualTo(JobStatus.SUBMITTED);
+        assertThat(step.waitSeconds()).isPositive();
+        assertThat(step.pollCount()).isEqualTo(1);
+        Job job = f.store.get(jobId);
+        assertThat(job.failure()).isNull();
+        assertThat(job.lastError()).contains("States.Timeout").doesNotContain("arn:aws");
+        assertThat(f.capacity.holds()).extracting(SlotHold::jobId).containsExactly(jobId);
+        // AND the next check finds the video
+        f.media.putRemote(VIDEO_URL, new byte[] {0, 0, 0, 24, 'f', 't', 'y', 'p'});
+        f.kling.answerQuery(FakeVideoGenerator.succeeded("task-1", VIDEO_URL));
+        assertThat(f.checker.check(jobId).status()).isEqualTo(JobStatus.SUCCEEDED);
+    }
+
+    @Test
+    void recordFailure_should_timeOut_when_thePollLimitHasPassed() {
+        PipelineFixture f = new PipelineFixture();
+        String jobId = submittedJob(f);
+        f.clock.advance(Duration.ofMinutes(61));
+        StatusChecker.Step step = f.checker.recordFailure(jobId, "States.Timeout", null);
+        assertThat(step.status()).isEqualTo(JobStatus.TIMED_OUT);
+        assertThat(f.store.get(jobId).failure().code()).isEqualTo("POLL_LIMIT");
+        assertThat(f.capacity.holds()).isEmpty();
+    }
+
+    @Test
+    void recordFailure_should_keepTrying_when_aCreateMayHaveReachedKling() {
+        // GIVEN a job whose create timed out (the task may exist)
+        PipelineFixture f = new PipelineFixture();
+        f.kling.failCreateAfterAccepting(new KlingRetryableException("timeout", 0, "no answer", true, null));
+        S3Location image = new S3Location(PipelineFixture.BUCKET, "inputs/cat.jpg");
+        f.intake.onObjectCreated(image.bucket(), image.key(),
+                f.media.putObject(image, TestImages.jpeg(640, 480), Map.of()), "e");
+        String jobId = f.store.all().get(0).jobId();
+        f.runNewExecutions();
+        assertThat(f.store.get(jobId).submitUnconfirmed()).isTrue();
+        // WHEN the next check fails unexpectedly and the failure is recorded
+        StatusChecker.Step step = f.checker.recordFailure(jobId, "States.Timeout", null);
+        // THEN the job keeps its slot and the loop goes on; the next check finds the task
+        assertThat(step.status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(step.inQueue()).isFalse();
+        assertThat(step.waitSeconds()).isPositive();
+        f.clock.advance(Duration.ofSeconds(step.waitSeconds()));
+        assertThat(f.checker.check(jobId).status()).isEqualTo(JobStatus.SUBMITTED);
+        assertThat(f.kling.creates()).hasSize(1);
+    }
+
+    @Test
+    void recordFailure_should_failTheJob_when_nothingReachedKling() {
+        PipelineFixture f = new PipelineFixture();
+        f.kling.failCreate(new KlingRetryableException("5000", 500, "server error", false, null));
+        S3Location image = new S3Location(PipelineFixture.BUCKET, "inputs/cat.jpg");
+        f.intake.onObjectCreated(image.bucket(), image.key(),
+                f.media.putObject(image, TestImages.jpeg(640, 480), Map.of()), "e");
+        String jobId = f.store.all().get(0).jobId();
+        f.runNewExecutions();
+        StatusChecker.Step step = f.checker.recordFailure(jobId, "java.lang.IllegalStateException", "boom");
         assertThat(step.status()).isEqualTo(JobStatus.FAILED);
-        assertThat(f.store.get(jobId).failure().code()).isEqualTo("STATUS_CHECK_ERROR");
-        assertThat(f.store.get(jobId).failure().reason()).contains("5001");
+        Job job = f.store.get(jobId);
+        assertThat(job.failure().code()).isEqualTo("STATUS_CHECK_ERROR");
+        assertThat(job.failure().reason()).contains("IllegalStateException").doesNotContain("boom");
+        assertThat(f.capacity.holds()).isEmpty();
     }
 
     @Test

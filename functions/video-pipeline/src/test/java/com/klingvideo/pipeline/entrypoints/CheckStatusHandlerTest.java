@@ -64,12 +64,14 @@ class CheckStatusHandlerTest {
     }
 
     @Test
-    void handleRequest_should_recordFailure_when_errorGiven() throws IOException {
+    void handleRequest_should_keepTheLoopGoing_when_anErrorIsRecordedForATaskKlingHolds() throws IOException {
         String jobId = submittedJob();
         JsonNode out = invoke("{\"jobId\":\"" + jobId + "\",\"error\":{\"Error\":\"States.Timeout\",\"Cause\":\"slow\"}}");
-        assertThat(out.path("status").asText()).isEqualTo("FAILED");
-        assertThat(out.path("waitSeconds").asLong()).isZero();
-        assertThat(f.store.get(jobId).failure().reason()).contains("States.Timeout").contains("slow");
+        // the "Video Ready?" choice sends a live job back to "Wait For Video"
+        assertThat(out.path("status").asText()).isEqualTo("SUBMITTED");
+        assertThat(out.path("inQueue").asBoolean()).isFalse();
+        assertThat(out.path("waitSeconds").asLong()).isPositive();
+        assertThat(f.store.get(jobId).lastError()).contains("States.Timeout").doesNotContain("slow");
         assertThat(f.kling.queries()).isEmpty();
     }
 

@@ -34,7 +34,9 @@ public final class Faults {
     private final Deque<Injected> queryFaults = new ArrayDeque<>();
     private final Deque<String> taskFailures = new ArrayDeque<>();
     private boolean outage;
+    private boolean statusOutage;
     private long createsSeen;
+    private long queriesSeen;
 
     Faults(SimulatorConfig config) {
         this.defaultStall = config.stallDuration();
@@ -85,12 +87,22 @@ public final class Faults {
         return outage;
     }
 
+    /**
+     * While on, every task query (query by id, lookup, list) fails, alternating between code 5000 (HTTP
+     * 500) and an HTTP 503 with no body; creates are still served, and tasks go on running and finish.
+     */
+    public synchronized Faults statusOutage(boolean on) {
+        this.statusOutage = on;
+        return this;
+    }
+
     /** Forgets every queued fault and ends an outage; the periodic fault from the config stays. */
     public synchronized void clear() {
         createFaults.clear();
         queryFaults.clear();
         taskFailures.clear();
         outage = false;
+        statusOutage = false;
     }
 
     synchronized Optional<Injected> nextCreateFault() {
@@ -109,6 +121,11 @@ public final class Faults {
     }
 
     synchronized Optional<Injected> nextQueryFault() {
+        queriesSeen++;
+        if (statusOutage) {
+            Fault fault = queriesSeen % 2 == 0 ? Fault.SERVER_ERROR_5000 : Fault.HTTP_503_NO_BODY;
+            return Optional.of(new Injected(fault, Duration.ZERO));
+        }
         return Optional.ofNullable(queryFaults.poll());
     }
 

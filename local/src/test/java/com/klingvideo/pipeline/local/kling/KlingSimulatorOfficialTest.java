@@ -374,6 +374,30 @@ class KlingSimulatorOfficialTest {
     }
 
     @Test
+    void query_should_fail_during_a_statusOutage_while_creates_work_and_tasks_go_on() {
+        // GIVEN a task, and a status outage
+        start(UnaryOperator.identity());
+        String imageUrl = images.put("a.jpg", TestImages.jpeg(640, 360));
+        KlingTask before = client.create(request("job-before", imageUrl));
+        simulator.faults().statusOutage(true);
+
+        // WHEN it is queried twice and a create is sent during it, then queried after it
+        KlingRetryableException first = catchThrowableOfType(KlingRetryableException.class,
+                () -> client.query(before.taskId()));
+        KlingRetryableException second = catchThrowableOfType(KlingRetryableException.class,
+                () -> client.query(before.taskId()));
+        KlingTask created = client.create(request("job-1", imageUrl));
+        simulator.faults().statusOutage(false);
+
+        // THEN the queries failed (503 without a body, then 5000), the create was served, and the
+        // tasks are there afterwards
+        assertThat(List.of(first.httpStatus(), second.httpStatus())).containsExactlyInAnyOrder(503, 500);
+        assertThat(created.status()).isEqualTo(KlingTaskStatus.SUBMITTED);
+        assertThat(client.query(before.taskId()).taskId()).isEqualTo(before.taskId());
+        assertThat(client.query(created.taskId()).taskId()).isEqualTo(created.taskId());
+    }
+
+    @Test
     void query_should_throwRetryable_when_queryFaultIsInjected() {
         // GIVEN a task and a rate-limited query
         start(UnaryOperator.identity());
