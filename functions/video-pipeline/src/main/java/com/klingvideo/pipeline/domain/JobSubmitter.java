@@ -21,7 +21,9 @@ import java.util.Optional;
  * <p>Never creates a task twice: the attempt is recorded ({@code submitUnconfirmed}) before the request
  * leaves, and an attempt whose outcome is unknown (timeout, server error) is followed by a lookup by
  * external_task_id (= jobId) before anything is sent again. A gateway cannot look tasks up, so there
- * an unknown outcome fails the job rather than risk paying twice.
+ * an unknown outcome fails the job rather than risk paying twice. A create refused because its
+ * external_task_id exists (1201 "already exists") means an earlier attempt did reach Kling: the job
+ * keeps looking the task up and follows it.
  *
  * <p>Never creates a task without a slot. When Kling says the account is full (1303) or cannot take
  * work (1100-1102), the slot is given back and the job returns to its place in the queue, still QUEUED:
@@ -88,10 +90,9 @@ public final class JobSubmitter {
         SlotHold hold = held.get();
         Instant now = clock.instant();
         Duration remaining = retryPolicy.deadline().minus(Duration.between(hold.takenAt(), now));
-        if (remaining.isNegative() || remaining.isZero()) {
-            String last = job.lastError() == null ? "" : "; last error: " + job.lastError();
-            return fail(job, new Failure("SUBMIT_DEADLINE", "Kling did not accept the job within "
-                    + retryPolicy.deadline().toMinutes() + " minutes of it getting a slot" + last));
+        boolean expired = remaining.isNegative() || remaining.isZero();
+        if (expired && !(job.submitUnconfirmed() && kling.supportsExternalLookup())) {
+            return deadlinePassed(job);
         }
         try {
             if (job.submitUnconfirmed()) {
@@ -107,6 +108,10 @@ public final class JobSubmitter {
                     return accepted(job, hold, existing.get());
                 }
             }
+            if (expired) {
+                // the last lookup found nothing: no task of this job's is known to Kling
+                return deadlinePassed(job);
+            }
             VideoRequest request = request(job);
             Job attempting = store.update(job.toBuilder()
                     .submitAttempts(job.submitAttempts() + 1)
@@ -117,8 +122,17 @@ public final class JobSubmitter {
         } catch (MediaNotFoundException | MediaTooLargeException e) {
             return fail(job, new Failure("INVALID_INPUT", e.getMessage()));
         } catch (KlingRetryableException e) {
+            if (expired) {
+                return deadlinePassed(job);
+            }
             return retryLater(job, e, job.submitUnconfirmed() || e.ambiguous(), remaining);
         }
+    }
+
+    private Outcome deadlinePassed(Job job) {
+        String last = job.lastError() == null ? "" : "; last error: " + job.lastError();
+        return fail(job, new Failure("SUBMIT_DEADLINE", "Kling did not accept the job within "
+                + retryPolicy.deadline().toMinutes() + " minutes of it getting a slot" + last));
     }
 
     /**
@@ -159,9 +173,27 @@ public final class JobSubmitter {
                     .lastError(error(e)).updatedAt(now).build());
             governor.accountProblem(waiting, hold, e.code(), e.getMessage());
             return Outcome.backInQueue(waiting);
+        } catch (KlingTaskExistsException e) {
+            return taskExists(attempting, e, remaining);
         } catch (KlingRejectedException e) {
             return fail(confirmed(attempting), new Failure("KLING_" + e.code(), e.getMessage()));
         }
+    }
+
+    /**
+     * Kling refused the create because a task with this job's external_task_id exists: an earlier attempt
+     * reached it. That task is the job's; the lookup that missed it came before Kling could show it. The
+     * job keeps its slot and looks again after a wait; until a lookup finds the task, each turn sends the
+     * create again, which Kling refuses as long as the task exists, so it cannot be paid twice.
+     */
+    private Outcome taskExists(Job attempting, KlingTaskExistsException e, Duration remaining) {
+        if (!kling.supportsExternalLookup()) {
+            return fail(confirmed(attempting), new Failure("SUBMIT_UNVERIFIABLE", "the Kling gateway says a task for "
+                    + "this job already exists but cannot look tasks up by external_task_id; not resubmitted so it is"
+                    + " not paid twice. Check the gateway's task list for " + attempting.jobId()));
+        }
+        LOG.warn("job.submit.task_exists", "jobId", attempting.jobId(), "klingCode", e.code());
+        return retryLater(attempting, e, true, remaining);
     }
 
     private VideoRequest request(Job job) {
@@ -202,7 +234,7 @@ public final class JobSubmitter {
                 governor.observedRunTime(job.parameters())));
     }
 
-    private Outcome retryLater(Job job, KlingRetryableException e, boolean unconfirmed, Duration remaining) {
+    private Outcome retryLater(Job job, KlingException e, boolean unconfirmed, Duration remaining) {
         Instant now = clock.instant();
         Job queued = store.update(job.toBuilder()
                 .submitUnconfirmed(unconfirmed)

@@ -5,11 +5,13 @@ import com.klingvideo.pipeline.domain.KlingAccountException;
 import com.klingvideo.pipeline.domain.KlingException;
 import com.klingvideo.pipeline.domain.KlingRejectedException;
 import com.klingvideo.pipeline.domain.KlingRetryableException;
+import com.klingvideo.pipeline.domain.KlingTaskExistsException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Finds the error in a Kling or gateway answer and turns it into the domain's exceptions. The
@@ -19,6 +21,8 @@ import java.util.Optional;
  *   <li>5000-5002, unknown codes with a 5xx, 5xx without a readable body: retryable, ambiguous for a create;</li>
  *   <li>1003, 1004 still refused after a re-sign: retryable, not ambiguous;</li>
  *   <li>1100-1102, gateway {@code quota_not_enough}: account;</li>
+ *   <li>a create's 1200-1203 saying its external_task_id already exists: the task exists (an earlier
+ *       attempt reached Kling);</li>
  *   <li>1000-1002, 1103, 1200-1203, 1300, 1301, 1304, gateway {@code task_not_exist},
  *       {@code get_price_scale_failed}, {@code model_not_found}, any other code with a 4xx: rejected.</li>
  * </ul>
@@ -28,6 +32,9 @@ import java.util.Optional;
 final class KlingErrorClassifier {
 
     private static final int MAX_MESSAGE_LENGTH = 300;
+    /** How Kling words a create whose external_task_id is taken: "external_task_id already exists". */
+    private static final Pattern TASK_EXISTS = Pattern.compile(
+            "(?i)external_task_id.*(already exist|duplicate|exists)|(duplicate|already exist).*external_task_id");
 
     private KlingErrorClassifier() {
     }
@@ -60,6 +67,10 @@ final class KlingErrorClassifier {
         int code = error.numericCode();
         if (error.tokenRejected()) {
             return new KlingRetryableException(error.code(), error.httpStatus(), message + " (still refused after re-signing the token)", false, null);
+        }
+        if (operation == KlingOperation.CREATE && error.isCodeBetween(1200, 1203)
+                && TASK_EXISTS.matcher(error.message()).find()) {
+            return new KlingTaskExistsException(error.code(), error.httpStatus(), message);
         }
         if (error.isCodeBetween(1000, 1002) || code == 1103 || error.isCodeBetween(1200, 1203)
                 || code == 1300 || code == 1301 || code == 1304) {

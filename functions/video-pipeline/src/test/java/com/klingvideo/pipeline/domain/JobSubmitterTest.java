@@ -160,6 +160,64 @@ class JobSubmitterTest {
     }
 
     @Test
+    void submit_should_followTheTask_when_klingSaysItExistsBeforeALookupFindsIt() {
+        // GIVEN a create that reached Kling but timed out, and Kling's lookups trailing its writes
+        PipelineFixture f = new PipelineFixture();
+        Job job = queued(f);
+        f.kling.failCreateAfterAccepting(new KlingRetryableException("timeout", 0, "read timed out", true, null));
+        JobSubmitter.Outcome first = f.submitter.submit(job);
+        f.kling.hideFromLookups(2);
+        // WHEN the lookup finds nothing and the resubmit is answered "external_task_id already exists"
+        f.clock.advance(Duration.ofSeconds(first.waitSeconds()));
+        JobSubmitter.Outcome second = f.submitter.submit(first.job());
+        // THEN the job is not failed: it keeps its slot and looks again after a wait
+        assertThat(second.job().status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(second.job().failure()).isNull();
+        assertThat(second.job().submitUnconfirmed()).isTrue();
+        assertThat(second.waitSeconds()).isPositive();
+        assertThat(second.inQueue()).isFalse();
+        assertThat(second.job().lastError()).contains("already exists");
+        assertThat(f.capacity.holds()).extracting(SlotHold::jobId).containsExactly("u-job1");
+        // AND the lookups go on until one finds the task, which the job then follows: one task in all
+        JobSubmitter.Outcome outcome = second;
+        for (int turn = 0; turn < 3 && outcome.job().status() == JobStatus.QUEUED; turn++) {
+            f.clock.advance(Duration.ofSeconds(outcome.waitSeconds()));
+            outcome = f.submitter.submit(outcome.job());
+        }
+        assertThat(outcome.job().status()).isEqualTo(JobStatus.SUBMITTED);
+        assertThat(outcome.job().klingTaskId()).isEqualTo("task-1");
+        assertThat(f.kling.creates()).extracting(VideoRequest::externalTaskId).containsOnly("u-job1");
+        assertThat(f.kling.lookups()).hasSizeGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void submit_should_lookOnceMoreBeforeFailing_when_theDeadlinePassedWithACreateUnconfirmed() {
+        // GIVEN a create whose answer was lost, and the submit deadline passing before the next turn
+        PipelineFixture f = new PipelineFixture();
+        Job job = queued(f);
+        f.kling.failCreateAfterAccepting(new KlingRetryableException("timeout", 0, "read timed out", true, null));
+        JobSubmitter.Outcome first = f.submitter.submit(job);
+        f.clock.advance(f.retryPolicy.deadline().plusSeconds(1));
+        // WHEN the job is tried again
+        JobSubmitter.Outcome second = f.submitter.submit(first.job());
+        // THEN the task Kling holds is found and followed rather than the job failed
+        assertThat(second.job().status()).isEqualTo(JobStatus.SUBMITTED);
+        assertThat(f.kling.creates()).hasSize(1);
+    }
+
+    @Test
+    void submit_should_failWithoutResubmitting_when_aGatewaySaysTheTaskExists() {
+        PipelineFixture f = new PipelineFixture(FakeVideoGenerator.gateway(), ImageTransport.URL);
+        Job job = queued(f);
+        f.kling.failCreate(new KlingTaskExistsException("1201", 400, "external_task_id already exists"));
+        JobSubmitter.Outcome outcome = f.submitter.submit(job);
+        assertThat(outcome.job().status()).isEqualTo(JobStatus.FAILED);
+        assertThat(outcome.job().failure().code()).isEqualTo("SUBMIT_UNVERIFIABLE");
+        assertThat(outcome.job().failure().reason()).contains("task list");
+        assertThat(f.kling.creates()).hasSize(1);
+    }
+
+    @Test
     void submit_should_createAgain_when_ambiguousAttemptCreatedNothing() {
         PipelineFixture f = new PipelineFixture();
         Job job = queued(f);

@@ -2,6 +2,7 @@ package com.klingvideo.pipeline.fakes;
 
 import com.klingvideo.pipeline.domain.KlingException;
 import com.klingvideo.pipeline.domain.KlingTask;
+import com.klingvideo.pipeline.domain.KlingTaskExistsException;
 import com.klingvideo.pipeline.domain.KlingTaskStatus;
 import com.klingvideo.pipeline.domain.VideoGenerator;
 import com.klingvideo.pipeline.domain.VideoRequest;
@@ -28,6 +29,7 @@ public final class FakeVideoGenerator implements VideoGenerator {
     private final Map<String, KlingTask> byExternalId = new ConcurrentHashMap<>();
     private Consumer<VideoRequest> onCreate = r -> { };
     private int taskCounter;
+    private int hiddenLookups;
 
     public FakeVideoGenerator(boolean externalLookup) {
         this.externalLookup = externalLookup;
@@ -64,6 +66,12 @@ public final class FakeVideoGenerator implements VideoGenerator {
     /** Next query fails with this exception. */
     public FakeVideoGenerator failQuery(KlingException e) {
         queryScript.add(e);
+        return this;
+    }
+
+    /** The next {@code count} lookups find nothing although the task exists: Kling's reads lagging its writes. */
+    public FakeVideoGenerator hideFromLookups(int count) {
+        hiddenLookups = count;
         return this;
     }
 
@@ -105,6 +113,10 @@ public final class FakeVideoGenerator implements VideoGenerator {
         if (next instanceof KlingException e) {
             throw e;
         }
+        if (byExternalId.containsKey(request.externalTaskId())) {
+            // Kling: external_task_id is unique per account
+            throw new KlingTaskExistsException("1201", 400, "Kling create failed: code 1201 'external_task_id already exists'");
+        }
         KlingTask task = new KlingTask("task-" + (++taskCounter), request.externalTaskId(), KlingTaskStatus.SUBMITTED,
                 "submitted", "", null, null, null);
         byExternalId.put(request.externalTaskId(), task);
@@ -133,6 +145,10 @@ public final class FakeVideoGenerator implements VideoGenerator {
             throw new UnsupportedOperationException("gateway");
         }
         lookups.add(externalTaskId);
+        if (hiddenLookups > 0) {
+            hiddenLookups--;
+            return Optional.empty();
+        }
         return Optional.ofNullable(byExternalId.get(externalTaskId));
     }
 

@@ -102,6 +102,21 @@ class KlingErrorClassifierTest {
         }
     }
 
+    @ParameterizedTest(name = "{0} on {1} -> task exists: {2}")
+    @CsvSource(delimiter = '|', value = {
+            "external_task_id already exists | CREATE | true",
+            "Duplicate external_task_id | CREATE | true",
+            "external_task_id already exists | QUERY | false",
+            "image is invalid | CREATE | false",
+            "external_task_id is invalid | CREATE | false"
+    })
+    void toException_should_sayTheTaskExists_when_aCreateIsRefusedForItsExternalTaskId(String message,
+            KlingOperation operation, boolean exists) {
+        KlingException exception = KlingErrorClassifier.toException(new KlingError("1201", 400, message, null), operation);
+        assertThat(exception).isInstanceOf(KlingRejectedException.class);
+        assertThat(exception instanceof com.klingvideo.pipeline.domain.KlingTaskExistsException).isEqualTo(exists);
+    }
+
     @Test
     void transportFailure_should_beAmbiguousTimeout_when_aCreateTimedOutAwaitingTheAnswer() {
         KlingRetryableException e = KlingErrorClassifier.transportFailure(new HttpTimeoutException("request timed out"), KlingOperation.CREATE);

@@ -21,7 +21,12 @@ public enum Fault {
      * request is served normally: a create stalled this way still creates its task, which is the
      * ambiguous case a client repairs by looking the task up by external_task_id.
      */
-    TIMEOUT(0, 0, "");
+    TIMEOUT(0, 0, ""),
+    /**
+     * The create is served (its task exists), then its answer is held back for the configured stall
+     * duration: the client times out on a create that did create a task.
+     */
+    LOST_ANSWER(0, 0, "");
 
     private final int httpStatus;
     private final int code;
@@ -33,11 +38,11 @@ public enum Fault {
         this.message = message;
     }
 
-    /** The error this fault answers with; TIMEOUT has none (it delays, then serves). */
+    /** The error this fault answers with; TIMEOUT and LOST_ANSWER have none (they delay). */
     ApiFailure failure() {
         return switch (this) {
             case HTTP_503_NO_BODY -> ApiFailure.noBody(httpStatus);
-            case TIMEOUT -> throw new IllegalStateException("TIMEOUT delays a request; it has no error answer");
+            case TIMEOUT, LOST_ANSWER -> throw new IllegalStateException(this + " delays a request; it has no error answer");
             default -> ApiFailure.kling(httpStatus, code, message);
         };
     }

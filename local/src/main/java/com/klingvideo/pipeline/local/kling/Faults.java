@@ -23,7 +23,17 @@ public final class Faults {
                 Thread.sleep(stall.toMillis());
                 return;
             }
+            if (fault == Fault.LOST_ANSWER) {
+                return;
+            }
             throw fault.failure();
+        }
+
+        /** After the request was served: a LOST_ANSWER holds its answer back. */
+        void afterServing() throws InterruptedException {
+            if (fault == Fault.LOST_ANSWER) {
+                Thread.sleep(stall.toMillis());
+            }
         }
     }
 
@@ -35,6 +45,7 @@ public final class Faults {
     private final Deque<String> taskFailures = new ArrayDeque<>();
     private boolean outage;
     private boolean statusOutage;
+    private Duration lookupLag = Duration.ZERO;
     private long createsSeen;
     private long queriesSeen;
 
@@ -55,6 +66,31 @@ public final class Faults {
     public synchronized Faults stallNextCreates(int count, Duration stall) {
         enqueue(createFaults, count, new Injected(Fault.TIMEOUT, positive(stall)));
         return this;
+    }
+
+    /**
+     * The next {@code count} creates are served (their tasks exist) but their answers are held back for
+     * {@code stall}: set it longer than the client's read timeout to lose the answer.
+     */
+    public synchronized Faults loseNextCreateAnswers(int count, Duration stall) {
+        enqueue(createFaults, count, new Injected(Fault.LOST_ANSWER, positive(stall)));
+        return this;
+    }
+
+    /**
+     * A task is found by queries and lookups only {@code lag} after it was created, while its
+     * external_task_id is taken at once: Kling's reads trailing its writes. Zero turns it off.
+     */
+    public synchronized Faults lagLookups(Duration lag) {
+        if (lag == null || lag.isNegative()) {
+            throw new IllegalArgumentException("a lag must not be negative");
+        }
+        this.lookupLag = lag;
+        return this;
+    }
+
+    synchronized Duration lookupLag() {
+        return lookupLag;
     }
 
     /** The next {@code count} task queries (query by id, lookup, list) answer with {@code fault}. */
@@ -103,6 +139,7 @@ public final class Faults {
         taskFailures.clear();
         outage = false;
         statusOutage = false;
+        lookupLag = Duration.ZERO;
     }
 
     synchronized Optional<Injected> nextCreateFault() {

@@ -75,6 +75,9 @@ final class GatewayApi implements FrontEnd {
                     .put("status", "")
                     .put("progress", 0)
                     .put("created_at", task.createdAt().getEpochSecond());
+            if (fault.isPresent()) {
+                fault.get().afterServing();
+            }
             return Reply.json(200, created);
         } catch (ApiFailure failure) {
             tally.createRejected(failure.code());

@@ -57,7 +57,11 @@ final class OfficialApi implements FrontEnd {
             if (fault.isPresent()) {
                 fault.get().strike();
             }
-            return Reply.json(200, OfficialJson.envelope(OfficialJson.created(kling.create(body))));
+            Reply reply = Reply.json(200, OfficialJson.envelope(OfficialJson.created(kling.create(body))));
+            if (fault.isPresent()) {
+                fault.get().afterServing();
+            }
+            return reply;
         } catch (ApiFailure failure) {
             tally.createRejected(failure.code());
             return error(failure);

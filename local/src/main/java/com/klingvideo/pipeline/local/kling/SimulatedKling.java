@@ -87,17 +87,22 @@ final class SimulatedKling {
         return task;
     }
 
+    /** A task as queries see it: not before {@link Faults#lagLookups the lookup lag} has passed. */
     Optional<SimTask> byTaskId(String id) {
-        return Optional.ofNullable(byId.get(id));
+        return Optional.ofNullable(byId.get(id)).filter(this::visible);
     }
 
     Optional<SimTask> byExternalId(String externalTaskId) {
-        return Optional.ofNullable(byExternalId.get(externalTaskId));
+        return Optional.ofNullable(byExternalId.get(externalTaskId)).filter(this::visible);
+    }
+
+    private boolean visible(SimTask task) {
+        return !clock.instant().isBefore(task.createdAt().plus(faults.lookupLag()));
     }
 
     /** Every task, newest first. */
     List<SimTask> tasks() {
-        List<SimTask> all = new ArrayList<>(byId.values());
+        List<SimTask> all = new ArrayList<>(byId.values().stream().filter(this::visible).toList());
         all.sort(Comparator.comparing(SimTask::createdAt).thenComparing(SimTask::id).reversed());
         return all;
     }

@@ -335,6 +335,32 @@ class KlingSimulatorOfficialTest {
     }
 
     @Test
+    void create_should_createTheTaskAtOnce_andRefuseADuplicate_when_itsAnswerIsLostAndLookupsLag() throws Exception {
+        // GIVEN a client that waits 300 ms, a create whose answer is held back, and lookups trailing writes
+        start(UnaryOperator.identity());
+        KlingClient impatient = client(KlingCredentials.official(ACCESS_KEY, SECRET_KEY), clock, Duration.ofMillis(300));
+        String imageUrl = images.put("a.jpg", TestImages.jpeg(640, 360));
+        simulator.faults().loseNextCreateAnswers(1, Duration.ofSeconds(1)).lagLookups(Duration.ofSeconds(10));
+
+        // WHEN the create times out, the task is looked up, and the create is sent again
+        KlingRetryableException timeout = catchThrowableOfType(KlingRetryableException.class,
+                () -> impatient.create(request("job-lost", imageUrl)));
+        java.util.Optional<KlingTask> lookup = client.findByExternalId("job-lost");
+        KlingRejectedException duplicate = catchThrowableOfType(KlingRejectedException.class,
+                () -> client.create(request("job-lost", imageUrl)));
+
+        // THEN the task was created at once, the lookup missed it, and the resubmit was refused
+        assertThat(timeout.ambiguous()).isTrue();
+        assertThat(simulator.counters().tasksCreated()).isEqualTo(1);
+        assertThat(lookup).isEmpty();
+        assertThat(duplicate).isInstanceOf(com.klingvideo.pipeline.domain.KlingTaskExistsException.class);
+        assertThat(duplicate.code()).isEqualTo("1201");
+        // AND once the lag has passed, the lookup finds it
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(client.findByExternalId("job-lost")).isPresent();
+    }
+
+    @Test
     void create_should_throwAccountException_when_resourcePackIsUsedUp() {
         // GIVEN Kling says the resource pack is used up
         start(UnaryOperator.identity());
