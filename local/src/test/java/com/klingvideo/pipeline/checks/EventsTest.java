@@ -78,13 +78,13 @@ class EventsTest {
         S3Event s3 = EventLoader.loadS3Event(event("s3-put.json"));
         String bucket = s3.getRecords().get(0).getS3().getBucket().getName();
         String version = s3.getRecords().get(0).getS3().getObject().getVersionId();
-        f.media.putObject(new S3Location(bucket, "inputs/red kettle (1).jpg"), TestImages.jpeg(640, 480), Map.of());
+        f.media.putObject(new S3Location(bucket, "inputs/red kettle (1).jpg", version), TestImages.jpeg(640, 480), Map.of());
 
         List<String> results = new SubmitHandler(f.intake).handleRequest(s3, null);
 
         assertThat(results).containsExactly("ADMITTED");
         Job job = f.store.all().get(0);
-        assertThat(job.image()).isEqualTo(new S3Location(bucket, "inputs/red kettle (1).jpg"));
+        assertThat(job.image()).isEqualTo(new S3Location(bucket, "inputs/red kettle (1).jpg", version));
         assertThat(version).isNotBlank();
         // the upload only admits: the job takes the free slot, and its execution will submit it
         assertThat(job.status()).isEqualTo(JobStatus.QUEUED);

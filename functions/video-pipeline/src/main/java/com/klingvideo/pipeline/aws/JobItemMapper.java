@@ -42,6 +42,8 @@ public final class JobItemMapper {
     private static final String IMAGE_KEY = "imageKey";
     private static final String IMAGE_TAIL_BUCKET = "imageTailBucket";
     private static final String IMAGE_TAIL_KEY = "imageTailKey";
+    private static final String IMAGE_VERSION = "imageVersionId";
+    private static final String IMAGE_TAIL_VERSION = "imageTailVersionId";
     private static final String MODEL = "model";
     private static final String MODE = "mode";
     private static final String DURATION = "duration";
@@ -92,10 +94,12 @@ public final class JobItemMapper {
         if (job.image() != null) {
             item.put(IMAGE_BUCKET, s(job.image().bucket()));
             item.put(IMAGE_KEY, s(job.image().key()));
+            putString(item, IMAGE_VERSION, job.image().versionId());
         }
         if (job.imageTail() != null) {
             item.put(IMAGE_TAIL_BUCKET, s(job.imageTail().bucket()));
             item.put(IMAGE_TAIL_KEY, s(job.imageTail().key()));
+            putString(item, IMAGE_TAIL_VERSION, job.imageTail().versionId());
         }
         GenerationParameters p = job.parameters();
         if (p != null) {
@@ -147,8 +151,8 @@ public final class JobItemMapper {
                 .jobId(jobId)
                 .status(parseEnum(JobStatus.class, required(item, STATUS, jobId), STATUS, jobId))
                 .origin(parseEnum(JobOrigin.class, required(item, ORIGIN, jobId), ORIGIN, jobId))
-                .image(location(item, IMAGE_BUCKET, IMAGE_KEY))
-                .imageTail(location(item, IMAGE_TAIL_BUCKET, IMAGE_TAIL_KEY))
+                .image(location(item, IMAGE_BUCKET, IMAGE_KEY, IMAGE_VERSION))
+                .imageTail(location(item, IMAGE_TAIL_BUCKET, IMAGE_TAIL_KEY, IMAGE_TAIL_VERSION))
                 .parameters(parameters(item, jobId))
                 .parameterSources(list(item, PARAMETER_SOURCES))
                 .idempotencyKey(string(item, IDEMPOTENCY_KEY))
@@ -214,10 +218,11 @@ public final class JobItemMapper {
                 string(item, VIDEO_DURATION));
     }
 
-    private static S3Location location(Map<String, AttributeValue> item, String bucketName, String keyName) {
+    private static S3Location location(Map<String, AttributeValue> item, String bucketName, String keyName,
+            String versionName) {
         String bucket = string(item, bucketName);
         String key = string(item, keyName);
-        return bucket == null || key == null ? null : new S3Location(bucket, key);
+        return bucket == null || key == null ? null : new S3Location(bucket, key, string(item, versionName));
     }
 
     private static AttributeValue s(String value) {

@@ -34,6 +34,7 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -83,12 +84,10 @@ public final class S3MediaStore implements MediaStore {
     public Optional<ObjectInfo> describe(S3Location location) {
         HeadObjectResponse head;
         try {
-            head = s3.headObject(r -> r.bucket(location.bucket()).key(location.key()));
-        } catch (NoSuchKeyException e) {
-            return Optional.empty();
+            head = s3.headObject(r -> r.bucket(location.bucket()).key(location.key()).versionId(location.versionId()));
         } catch (S3Exception e) {
-            // A HEAD answer has no body, so a missing key may arrive as a bare 404.
-            if (e.statusCode() == 404) {
+            // A HEAD answer has no body, so a missing key or version may arrive as a bare 404.
+            if (isMissing(e)) {
                 return Optional.empty();
             }
             throw e;
@@ -96,7 +95,7 @@ public final class S3MediaStore implements MediaStore {
         Map<String, String> metadata = new HashMap<>();
         head.metadata().forEach((name, value) -> metadata.put(name.toLowerCase(Locale.ROOT), value));
         return Optional.of(new ObjectInfo(
-                location,
+                location.withVersion(head.versionId()),
                 head.contentLength() == null ? 0 : head.contentLength(),
                 unquote(head.eTag()),
                 head.versionId(),
@@ -108,9 +107,13 @@ public final class S3MediaStore implements MediaStore {
     @Override
     public InputStream open(S3Location location) {
         try {
-            return new AbortOnEarlyClose(s3.getObject(r -> r.bucket(location.bucket()).key(location.key())));
-        } catch (NoSuchKeyException e) {
-            throw new MediaNotFoundException(location);
+            return new AbortOnEarlyClose(s3.getObject(r -> r.bucket(location.bucket()).key(location.key())
+                    .versionId(location.versionId())));
+        } catch (S3Exception e) {
+            if (isMissing(e)) {
+                throw new MediaNotFoundException(location);
+            }
+            throw e;
         }
     }
 
@@ -118,9 +121,12 @@ public final class S3MediaStore implements MediaStore {
     public Optional<byte[]> readIfExists(S3Location location, int maxBytes) {
         ResponseInputStream<GetObjectResponse> in;
         try {
-            in = s3.getObject(r -> r.bucket(location.bucket()).key(location.key()));
-        } catch (NoSuchKeyException e) {
-            return Optional.empty();
+            in = s3.getObject(r -> r.bucket(location.bucket()).key(location.key()).versionId(location.versionId()));
+        } catch (S3Exception e) {
+            if (isMissing(e)) {
+                return Optional.empty();
+            }
+            throw e;
         }
         try (in) {
             Long length = in.response().contentLength();
@@ -142,7 +148,7 @@ public final class S3MediaStore implements MediaStore {
     @Override
     public URI presignGet(S3Location location, Duration ttl) {
         var presigned = presigner.presignGetObject(p -> p.signatureDuration(ttl)
-                .getObjectRequest(r -> r.bucket(location.bucket()).key(location.key())));
+                .getObjectRequest(r -> r.bucket(location.bucket()).key(location.key()).versionId(location.versionId())));
         try {
             return presigned.url().toURI();
         } catch (URISyntaxException e) {
@@ -151,9 +157,19 @@ public final class S3MediaStore implements MediaStore {
     }
 
     @Override
-    public void put(S3Location location, byte[] content, String contentType) {
-        s3.putObject(r -> r.bucket(location.bucket()).key(location.key()).contentType(contentType),
+    public S3Location put(S3Location location, byte[] content, String contentType) {
+        PutObjectResponse put = s3.putObject(r -> r.bucket(location.bucket()).key(location.key()).contentType(contentType),
                 RequestBody.fromBytes(content));
+        return location.withVersion(put.versionId());
+    }
+
+    /** No such key, or no such version of it (a pinned version that was deleted). */
+    private static boolean isMissing(S3Exception e) {
+        if (e instanceof NoSuchKeyException || e.statusCode() == 404) {
+            return true;
+        }
+        String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+        return "NoSuchVersion".equals(code) || "NoSuchKey".equals(code);
     }
 
     /** @throws MediaTooLargeException when the file is bigger than the copy limit */

@@ -107,18 +107,16 @@ public final class ApiJobs {
             throw new InvalidJobRequestException(errors);
         }
 
-        image.storeIfNeeded(media);
-        if (tail != null) {
-            tail.storeIfNeeded(media);
-        }
+        S3Location imageAt = image.storeIfNeeded(media);
+        S3Location tailAt = tail == null ? null : tail.storeIfNeeded(media);
         Instant now = clock.instant();
         List<String> sources = given.isEmpty() ? List.of("defaults") : List.of("defaults", "request");
         Job job = Job.builder()
                 .jobId(jobId)
                 .status(JobStatus.QUEUED)
                 .origin(JobOrigin.API)
-                .image(image.location())
-                .imageTail(tail == null ? null : tail.location())
+                .image(imageAt)
+                .imageTail(tailAt)
                 .parameters(parameters.value())
                 .parameterSources(sources)
                 .idempotencyKey(key)
@@ -169,12 +167,14 @@ public final class ApiJobs {
         return media.presignGet(new S3Location(settings.bucket(), job.video().storedKey()), settings.videoUrlTtl());
     }
 
-    /** An image ready to be referenced by a job: already in the bucket, or bytes to put there. */
+    /**
+     * An image ready to be referenced by a job: already in the bucket (pinned to the version that was
+     * checked), or bytes to put there.
+     */
     private record Prepared(S3Location location, byte[] content, String contentType) {
-        void storeIfNeeded(MediaStore media) {
-            if (content != null) {
-                media.put(location, content, contentType);
-            }
+        /** Where the job finds the image: the version checked, or the version just written. */
+        S3Location storeIfNeeded(MediaStore media) {
+            return content == null ? location : media.put(location, content, contentType);
         }
     }
 
@@ -186,9 +186,14 @@ public final class ApiJobs {
         }
         if (input.s3Key() != null) {
             S3Location location = new S3Location(settings.bucket(), input.s3Key());
-            List<FieldError> problems = images.checkObject(field, location);
+            Optional<ObjectInfo> info = media.describe(location);
+            if (info.isEmpty()) {
+                errors.add(new FieldError(field, field + " " + location + " does not exist"));
+                return null;
+            }
+            List<FieldError> problems = images.checkObject(field, info.get());
             errors.addAll(problems);
-            return problems.isEmpty() ? new Prepared(location, null, null) : null;
+            return problems.isEmpty() ? new Prepared(info.get().location(), null, null) : null;
         }
         byte[] bytes = input.base64() != null ? decode(field, input.base64(), errors) : download(field, input.url(), errors);
         if (bytes == null) {

@@ -9,7 +9,10 @@ import java.util.Optional;
 /** The media bucket: input images, sidecars, API uploads and finished videos. */
 public interface MediaStore {
 
-    /** Size, identity and metadata of an object, or empty when it does not exist. */
+    /**
+     * Size, identity and metadata of an object, or empty when it does not exist. Every read takes the
+     * location's version when it has one, the latest otherwise.
+     */
     Optional<ObjectInfo> describe(S3Location location);
 
     /**
@@ -29,7 +32,8 @@ public interface MediaStore {
     /** A GET URL valid for {@code ttl}, signed with the function's own credentials. */
     URI presignGet(S3Location location, Duration ttl);
 
-    void put(S3Location location, byte[] content, String contentType);
+    /** Stores an object; returns its location pinned to the version just written (if the bucket keeps versions). */
+    S3Location put(S3Location location, byte[] content, String contentType);
 
     /**
      * Copies a remote file (Kling's signed video URL, used exactly as given) into the bucket without

@@ -7,6 +7,8 @@ import java.util.Map;
 /**
  * What a HEAD of an object tells.
  *
+ * @param location the object, pinned to the version described (when the bucket keeps versions)
+ *
  * @param metadata user metadata without the {@code x-amz-meta-} prefix, keys in lower case
  */
 public record ObjectInfo(

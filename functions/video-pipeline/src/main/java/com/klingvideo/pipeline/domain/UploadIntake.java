@@ -83,7 +83,8 @@ public final class UploadIntake {
     }
 
     private Result onImage(String bucket, String key, String versionId, String eTag) {
-        S3Location image = new S3Location(bucket, key);
+        // Pinned to the version the event names: a later upload to the same key is another job.
+        S3Location image = new S3Location(bucket, key, versionId);
         String jobId = JobIds.forObject(bucket, key, versionId, eTag);
         Optional<Job> existing = store.find(jobId);
         if (existing.isPresent()) {
@@ -118,7 +119,7 @@ public final class UploadIntake {
         try {
             Optional<ObjectInfo> sidecarInfo = media.describe(sidecar);
             if (sidecarInfo.isPresent()) {
-                Optional<byte[]> json = media.readIfExists(sidecar, MAX_SIDECAR_BYTES);
+                Optional<byte[]> json = media.readIfExists(sidecarInfo.get().location(), MAX_SIDECAR_BYTES);
                 if (json.isPresent()) {
                     resolved = resolved.overlay(ParameterSources.fromSidecar(json.get()));
                     sources.add(sidecarSource(sidecarInfo.get()));
@@ -135,8 +136,15 @@ public final class UploadIntake {
         }
         if (resolved.imageTailKey() != null && !resolved.imageTailKey().isBlank()) {
             S3Location tail = new S3Location(bucket, resolved.imageTailKey());
-            job.imageTail(tail);
-            errors.addAll(images.checkObject("imageTail", tail));
+            Optional<ObjectInfo> tailInfo = media.describe(tail);
+            if (tailInfo.isEmpty()) {
+                job.imageTail(tail);
+                errors.add(new FieldError("imageTail", "imageTail " + tail + " does not exist"));
+            } else {
+                // the end frame is pinned to the version checked now, like the image
+                job.imageTail(tailInfo.get().location());
+                errors.addAll(images.checkObject("imageTail", tailInfo.get()));
+            }
         }
         job.parameterSources(sources);
         if (parameters.isValid()) {

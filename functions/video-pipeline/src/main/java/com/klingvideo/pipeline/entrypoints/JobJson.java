@@ -120,7 +120,10 @@ final class JobJson {
 
     private static void putLocation(ObjectNode node, String name, S3Location location) {
         if (location != null) {
-            node.putObject(name).put("bucket", location.bucket()).put("key", location.key());
+            ObjectNode at = node.putObject(name).put("bucket", location.bucket()).put("key", location.key());
+            if (location.versionId() != null) {
+                at.put("versionId", location.versionId());
+            }
         }
     }
 

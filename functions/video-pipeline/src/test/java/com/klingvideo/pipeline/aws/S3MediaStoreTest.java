@@ -62,7 +62,7 @@ class S3MediaStoreTest {
         Optional<ObjectInfo> info = store.describe(IMAGE);
 
         // THEN size, identity and metadata are reported, keys lower-cased, ETag unquoted
-        assertThat(info).contains(new ObjectInfo(IMAGE, 1234, "9b2cf535f27731c974343645a3985328", "v-7",
+        assertThat(info).contains(new ObjectInfo(IMAGE.withVersion("v-7"), 1234, "9b2cf535f27731c974343645a3985328", "v-7",
                 "image/jpeg", Map.of("prompt", "a cat jumps", "kling-model", "kling-v2-1"),
                 Instant.parse("2025-03-04T05:06:07Z")));
         FakeSdkHttpClient.Recorded request = http.onlyRequest();
@@ -167,6 +167,37 @@ class S3MediaStoreTest {
         assertThat(url.getRawQuery()).contains("X-Amz-Algorithm=AWS4-HMAC-SHA256", "X-Amz-Expires=900",
                 "X-Amz-Signature=");
         assertThat(http.requests()).isEmpty();
+    }
+
+    @Test
+    void everyRead_should_nameThePinnedVersion_when_theLocationHasOne() throws Exception {
+        S3Location pinned = IMAGE.withVersion("v-3");
+        // HEAD
+        http.respond(200, new byte[0], "Content-Length", "4", "x-amz-version-id", "v-3");
+        assertThat(store.describe(pinned)).get().extracting(ObjectInfo::location).isEqualTo(pinned);
+        // GET, streamed and whole
+        http.respond(200, "abcd");
+        try (InputStream in = store.open(pinned)) {
+            in.readAllBytes();
+        }
+        http.respond(200, "abcd");
+        store.readIfExists(pinned, 100);
+        assertThat(http.requests()).hasSize(3).allSatisfy(r -> assertThat(r.queryParam("versionId")).isEqualTo("v-3"));
+        // a presigned URL
+        assertThat(store.presignGet(pinned, Duration.ofMinutes(15)).getRawQuery()).contains("versionId=v-3");
+    }
+
+    @Test
+    void describe_should_pinTheVersionItFound_when_theLocationHasNone() {
+        http.respond(200, new byte[0], "Content-Length", "4", "x-amz-version-id", "v-9");
+        assertThat(store.describe(IMAGE)).get().extracting(ObjectInfo::location).isEqualTo(IMAGE.withVersion("v-9"));
+        assertThat(http.onlyRequest().query()).doesNotContainKey("versionId");
+    }
+
+    @Test
+    void open_should_sayNotFound_when_thePinnedVersionWasDeleted() {
+        http.respond(404, "<Error><Code>NoSuchVersion</Code><Message>The specified version does not exist.</Message></Error>");
+        assertThatThrownBy(() -> store.open(IMAGE.withVersion("gone"))).isInstanceOf(MediaNotFoundException.class);
     }
 
     @Test

@@ -27,7 +27,7 @@ class ReaperTest {
         String version = f.media.putObject(image, TestImages.jpeg(640, 480), Map.of());
         f.intake.onObjectCreated(image.bucket(), image.key(), version, "e");
         f.clock.advance(Duration.ofSeconds(1));
-        return f.store.all().stream().filter(j -> j.image().equals(image)).findFirst().orElseThrow().jobId();
+        return f.store.all().stream().filter(j -> j.image().latest().equals(image)).findFirst().orElseThrow().jobId();
     }
 
     @Test

@@ -2,6 +2,7 @@ package com.klingvideo.pipeline.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.klingvideo.pipeline.fakes.FakeVideoGenerator;
 import com.klingvideo.pipeline.fakes.PipelineFixture;
 import com.klingvideo.pipeline.fakes.TestImages;
 import com.klingvideo.pipeline.model.Job;
@@ -9,11 +10,12 @@ import com.klingvideo.pipeline.model.JobStatus;
 import com.klingvideo.pipeline.model.Priority;
 import com.klingvideo.pipeline.model.S3Location;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class UploadIntakeTest {
-    private final PipelineFixture f = new PipelineFixture();
+    private PipelineFixture f = new PipelineFixture();
 
     private String put(String key, byte[] content, Map<String, String> metadata) {
         return f.media.putObject(new S3Location(PipelineFixture.BUCKET, key), content, metadata);
@@ -167,11 +169,49 @@ class UploadIntakeTest {
     }
 
     @Test
+    void onObjectCreated_should_pinEachJobToItsOwnVersion_when_theKeyIsOverwrittenWhileTheFirstWaits() {
+        // GIVEN a job for the first version of a key that waits for a slot (intake paused)
+        f.governor.pause("maintenance");
+        byte[] first = TestImages.jpeg(640, 480);
+        byte[] second = TestImages.png(800, 600);
+        upload("inputs/cat.jpg", first, Map.of("prompt", "first"));
+        // WHEN the key is overwritten with other bytes, and both jobs run
+        upload("inputs/cat.jpg", second, Map.of("prompt", "second"));
+        f.governor.resume();
+        f.runNewExecutions();
+        // THEN each job read, validated and sent its own version: two different images, two prompts
+        List<Job> jobs = f.store.all();
+        assertThat(jobs).hasSize(2).extracting(j -> j.image().versionId()).doesNotContainNull().doesNotHaveDuplicates();
+        assertThat(f.kling.creates()).hasSize(2).extracting(VideoRequest::image).doesNotHaveDuplicates()
+                .allSatisfy(url -> assertThat(url).contains("versionId="));
+        for (Job job : jobs) {
+            String sent = f.kling.creates().stream().filter(c -> c.externalTaskId().equals(job.jobId()))
+                    .findFirst().orElseThrow().image();
+            assertThat(sent).contains("versionId=" + job.image().versionId());
+            byte[] bytes = f.media.object(job.image()).orElseThrow().content();
+            assertThat(bytes).isEqualTo(job.parameters().prompt().equals("first") ? first : second);
+        }
+    }
+
+    @Test
+    void onObjectCreated_should_readTheVersionItChecked_when_sentAsBase64() {
+        f = new PipelineFixture(FakeVideoGenerator.official(), ImageTransport.BASE64);
+        f.governor.pause("maintenance");
+        byte[] first = TestImages.jpeg(640, 480);
+        upload("inputs/cat.jpg", first, Map.of());
+        put("inputs/cat.jpg", TestImages.png(800, 600), Map.of());
+        f.governor.resume();
+        f.runNewExecutions();
+        assertThat(f.kling.creates()).singleElement().extracting(VideoRequest::image)
+                .isEqualTo(java.util.Base64.getEncoder().encodeToString(first));
+    }
+
+    @Test
     void onObjectCreated_should_sendTailImage_when_metadataNamesIt() {
-        put("inputs/tails/cat-end.png", TestImages.png(640, 480), Map.of());
+        String tailVersion = put("inputs/tails/cat-end.png", TestImages.png(640, 480), Map.of());
         upload("inputs/cat.jpg", TestImages.jpeg(640, 480), Map.of("image-tail", "inputs/tails/cat-end.png"));
         Job job = onlyJob();
-        assertThat(job.imageTail()).isEqualTo(new S3Location(PipelineFixture.BUCKET, "inputs/tails/cat-end.png"));
+        assertThat(job.imageTail()).isEqualTo(new S3Location(PipelineFixture.BUCKET, "inputs/tails/cat-end.png", tailVersion));
         f.runNewExecutions();
         assertThat(f.kling.creates().get(0).imageTail()).contains("inputs/tails/cat-end.png");
     }

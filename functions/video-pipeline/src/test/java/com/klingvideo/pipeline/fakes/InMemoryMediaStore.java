@@ -26,16 +26,17 @@ public final class InMemoryMediaStore implements MediaStore {
     public record StoredObject(byte[] content, String contentType, Map<String, String> metadata, String versionId) {
     }
 
-    private final Map<S3Location, StoredObject> objects = new ConcurrentHashMap<>();
+    /** Every version of each key, oldest first; a location without a version reads the newest. */
+    private final Map<S3Location, List<StoredObject>> objects = new ConcurrentHashMap<>();
     private final Map<String, byte[]> remote = new ConcurrentHashMap<>();
     private final List<URI> copiedFrom = new ArrayList<>();
     private final AtomicLong versions = new AtomicLong();
     private volatile int remoteFailuresLeft;
 
-    /** Stores an object with user metadata; returns its version id. */
+    /** Stores an object with user metadata; returns its version id (the location's, when it names one). */
     public String putObject(S3Location location, byte[] content, Map<String, String> metadata) {
-        String version = "v" + versions.incrementAndGet();
-        objects.put(location, new StoredObject(content, "application/octet-stream", Map.copyOf(metadata), version));
+        String version = location.versionId() != null ? location.versionId() : "v" + versions.incrementAndGet();
+        store(location, new StoredObject(content, "application/octet-stream", Map.copyOf(metadata), version));
         return version;
     }
 
@@ -49,30 +50,53 @@ public final class InMemoryMediaStore implements MediaStore {
     }
 
     public Optional<StoredObject> object(S3Location location) {
-        return Optional.ofNullable(objects.get(location));
+        return Optional.ofNullable(find(location));
+    }
+
+    private void store(S3Location location, StoredObject object) {
+        objects.computeIfAbsent(location.latest(), k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(object);
+    }
+
+    private StoredObject find(S3Location location) {
+        List<StoredObject> all = objects.get(location.latest());
+        if (all == null || all.isEmpty()) {
+            return null;
+        }
+        if (location.versionId() == null) {
+            return all.get(all.size() - 1);
+        }
+        return all.stream().filter(o -> location.versionId().equals(o.versionId())).findFirst().orElse(null);
     }
 
     public List<URI> copiedFrom() {
         return List.copyOf(copiedFrom);
     }
 
+    /** Deletes every version of the key, or just the named version. */
     public void delete(S3Location location) {
-        objects.remove(location);
+        if (location.versionId() == null) {
+            objects.remove(location);
+            return;
+        }
+        List<StoredObject> all = objects.get(location.latest());
+        if (all != null) {
+            all.removeIf(o -> location.versionId().equals(o.versionId()));
+        }
     }
 
     @Override
     public Optional<ObjectInfo> describe(S3Location location) {
-        StoredObject o = objects.get(location);
+        StoredObject o = find(location);
         if (o == null) {
             return Optional.empty();
         }
-        return Optional.of(new ObjectInfo(location, o.content().length, eTag(o.content()), o.versionId(),
+        return Optional.of(new ObjectInfo(location.withVersion(o.versionId()), o.content().length, eTag(o.content()), o.versionId(),
                 o.contentType(), o.metadata(), Instant.EPOCH));
     }
 
     @Override
     public InputStream open(S3Location location) {
-        StoredObject o = objects.get(location);
+        StoredObject o = find(location);
         if (o == null) {
             throw new MediaNotFoundException(location);
         }
@@ -81,7 +105,7 @@ public final class InMemoryMediaStore implements MediaStore {
 
     @Override
     public Optional<byte[]> readIfExists(S3Location location, int maxBytes) {
-        StoredObject o = objects.get(location);
+        StoredObject o = find(location);
         if (o == null) {
             return Optional.empty();
         }
@@ -95,13 +119,16 @@ public final class InMemoryMediaStore implements MediaStore {
     public URI presignGet(S3Location location, Duration ttl) {
         String path = java.net.URLEncoder.encode(location.key(), StandardCharsets.UTF_8).replace("+", "%20")
                 .replace("%2F", "/");
-        return URI.create("https://" + location.bucket() + ".s3.example/" + path + "?X-Amz-Expires="
+        String version = location.versionId() == null ? "" : "versionId=" + location.versionId() + "&";
+        return URI.create("https://" + location.bucket() + ".s3.example/" + path + "?" + version + "X-Amz-Expires="
                 + ttl.toSeconds() + "&X-Amz-Signature=test");
     }
 
     @Override
-    public void put(S3Location location, byte[] content, String contentType) {
-        objects.put(location, new StoredObject(content, contentType, Map.of(), "v" + versions.incrementAndGet()));
+    public S3Location put(S3Location location, byte[] content, String contentType) {
+        String version = "v" + versions.incrementAndGet();
+        store(location.latest(), new StoredObject(content, contentType, Map.of(), version));
+        return location.withVersion(version);
     }
 
     @Override

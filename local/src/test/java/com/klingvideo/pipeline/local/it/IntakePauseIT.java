@@ -91,6 +91,34 @@ class IntakePauseIT {
         assertThat(LOCAL.driver().awaitFinal(jobId).status()).isEqualTo(JobStatus.SUCCEEDED);
     }
 
+    @Test
+    void overwrittenKey_should_leaveEachWaitingJobWithItsOwnVersion() throws Exception {
+        // GIVEN intake paused, an image uploaded, and the same key overwritten with another image
+        assertThat(LOCAL.driver().adminPost("/admin/intake/pause", "{\"reason\":\"maintenance\"}").statusCode())
+                .isEqualTo(200);
+        byte[] firstImage = TestImages.jpeg(640, 480);
+        byte[] secondImage = TestImages.jpeg(800, 600);
+        String first = LOCAL.driver().upload("overwritten.jpg", firstImage, Map.of("prompt", "first"));
+        String second = LOCAL.driver().upload("overwritten.jpg", secondImage, Map.of("prompt", "second"));
+        assertThat(first).isNotEqualTo(second);
+
+        // WHEN intake resumes and both jobs run
+        assertThat(LOCAL.driver().adminPost("/admin/intake/resume", "").statusCode()).isEqualTo(200);
+        Map<String, byte[]> uploaded = Map.of(first, firstImage, second, secondImage);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        for (Map.Entry<String, byte[]> job : uploaded.entrySet()) {
+            assertThat(LOCAL.driver().awaitFinal(job.getKey()).status()).isEqualTo(JobStatus.SUCCEEDED);
+            // THEN each job's create named the bytes that were uploaded (and validated) for it
+            JsonNode create = LOCAL.driver().createsFor(job.getKey()).get(0);
+            String imageUrl = create.path("image").asText();
+            assertThat(imageUrl).contains("versionId=");
+            byte[] sent = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(imageUrl)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofByteArray()).body();
+            assertThat(sent).as(job.getKey()).isEqualTo(job.getValue());
+            assertThat(LOCAL.driver().job(job.getKey()).orElseThrow().image().versionId()).isNotNull();
+        }
+    }
+
     private static JsonNode awaitPaused() {
         JsonNode capacity = null;
         for (int i = 0; i < 100; i++) {
