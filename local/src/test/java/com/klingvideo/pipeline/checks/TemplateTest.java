@@ -327,6 +327,39 @@ class TemplateTest {
         assertThat(rules.findValuesAsText("Id")).contains("AbortIncompleteMultipartUploads");
     }
 
+    @Test
+    void every_alarm_should_notify_the_alarm_topic_which_exists_without_an_email() {
+        assertThat(template.root().path("Resources").path("AlarmTopic").has("Condition")).isFalse();
+        List<String> alarms = template.resourcesOfType("AWS::CloudWatch::Alarm");
+        assertThat(alarms).isNotEmpty();
+        for (String alarm : alarms) {
+            assertThat(template.properties(alarm).path("AlarmActions").toString()).as(alarm)
+                    .isEqualTo("[{\"Ref\":\"AlarmTopic\"}]");
+        }
+    }
+
+    @Test
+    void every_function_should_have_error_and_throttle_alarms_and_count_the_jobs_it_fails() {
+        Set<String> alarmed = new TreeSet<>();
+        for (String alarm : template.resourcesOfType("AWS::CloudWatch::Alarm")) {
+            JsonNode p = template.properties(alarm);
+            p.path("Dimensions").forEach(d -> alarmed.add(p.path("Namespace").asText() + " " + p.path("MetricName").asText()
+                    + " " + d.path("Name").asText() + "=" + d.path("Value").path("Ref").asText()));
+        }
+        for (String function : FUNCTIONS) {
+            assertThat(alarmed).contains("AWS/Lambda Errors FunctionName=" + function,
+                    "AWS/Lambda Throttles FunctionName=" + function);
+            assertThat(template.resourcesOfType("AWS::Logs::MetricFilter")).as(function).anySatisfy(filter -> {
+                JsonNode p = template.properties(filter);
+                assertThat(p.path("LogGroupName").path("Ref").asText()).isEqualTo(function + "LogGroup");
+                assertThat(p.path("MetricTransformations").path(0).path("MetricName").asText()).isEqualTo("FailedJobs");
+            });
+        }
+        assertThat(alarmed).contains("AWS/States ExecutionsFailed StateMachineArn=VideoJobStateMachine",
+                "AWS/States ExecutionsTimedOut StateMachineArn=VideoJobStateMachine",
+                "AWS/ApiGateway 5XXError ApiName=AWS::StackName");
+    }
+
     private static JsonNode notZero(String parameter) {
         return JSON.createObjectNode().set("Fn::Not", JSON.createArrayNode().add(JSON.createObjectNode().set("Fn::Equals",
                 JSON.createArrayNode().add(JSON.createObjectNode().put("Ref", parameter)).add(0))));
