@@ -360,6 +360,20 @@ class TemplateTest {
                 "AWS/ApiGateway 5XXError ApiName=AWS::StackName");
     }
 
+    /** .ci/guard-check.py applies these; a suppression must say which control and why, in the template. */
+    @Test
+    void every_guard_suppression_should_name_a_control_tower_control_and_a_reason() {
+        List<String> suppressions = new ArrayList<>();
+        template.root().path("Resources").properties().forEach(resource -> resource.getValue().path("Metadata")
+                .path("guard").path("SuppressedRules").forEach(entry -> {
+                    assertThat(entry.path("Rule").asText()).as(resource.getKey()).matches("CT\\.[A-Z0-9]+\\.PR\\.\\d+");
+                    assertThat(entry.path("Reason").asText().trim()).as(resource.getKey() + " " + entry.path("Rule"))
+                            .hasSizeGreaterThan(40);
+                    suppressions.add(resource.getKey() + " " + entry.path("Rule").asText());
+                }));
+        assertThat(suppressions).doesNotHaveDuplicates().isNotEmpty();
+    }
+
     private static JsonNode notZero(String parameter) {
         return JSON.createObjectNode().set("Fn::Not", JSON.createArrayNode().add(JSON.createObjectNode().set("Fn::Equals",
                 JSON.createArrayNode().add(JSON.createObjectNode().put("Ref", parameter)).add(0))));
