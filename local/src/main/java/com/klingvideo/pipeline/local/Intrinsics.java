@@ -1,6 +1,10 @@
 package com.klingvideo.pipeline.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -77,6 +81,61 @@ public final class Intrinsics {
             out.put(entry.getKey(), string(entry.getValue()));
         }
         return out;
+    }
+
+    /**
+     * A property that is an object or a list (a bucket's lifecycle rules, a table's time to live) with
+     * every intrinsic function in it evaluated: an {@code Fn::If} branch may itself be an object, and
+     * {@code !Ref AWS::NoValue} removes the list item or property it stands for (it resolves to a
+     * missing node on its own).
+     */
+    public JsonNode resolve(JsonNode node) {
+        if (node.isArray()) {
+            ArrayNode out = JsonNodeFactory.instance.arrayNode();
+            node.forEach(item -> {
+                JsonNode value = resolve(item);
+                if (!value.isMissingNode()) {
+                    out.add(value);
+                }
+            });
+            return out;
+        }
+        if (!node.isObject()) {
+            return node;
+        }
+        if (node.size() == 1) {
+            Map.Entry<String, JsonNode> fn = node.properties().iterator().next();
+            if (fn.getKey().equals("Ref") && fn.getValue().asText().equals("AWS::NoValue")) {
+                return MissingNode.getInstance();
+            }
+            if (fn.getKey().equals("Fn::If")) {
+                JsonNode arg = fn.getValue();
+                return resolve(condition(arg.get(0).asText()) ? arg.get(1) : arg.get(2));
+            }
+            if (fn.getKey().equals("Ref") || fn.getKey().startsWith("Fn::")) {
+                return json(evaluate(node));
+            }
+        }
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        node.properties().forEach(property -> {
+            JsonNode value = resolve(property.getValue());
+            if (!value.isMissingNode()) {
+                out.set(property.getKey(), value);
+            }
+        });
+        return out;
+    }
+
+    private static JsonNode json(Object value) {
+        if (value instanceof Boolean b) {
+            return JsonNodeFactory.instance.booleanNode(b);
+        }
+        if (value instanceof List<?> list) {
+            ArrayNode out = JsonNodeFactory.instance.arrayNode();
+            list.forEach(item -> out.add(json(item)));
+            return out;
+        }
+        return JsonNodeFactory.instance.textNode(String.valueOf(value));
     }
 
     public boolean condition(String name) {

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -27,15 +28,20 @@ import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.s3.model.Event;
+import software.amazon.awssdk.services.s3.model.ExpirationStatus;
 import software.amazon.awssdk.services.s3.model.FilterRule;
 import software.amazon.awssdk.services.s3.model.LambdaFunctionConfiguration;
+import software.amazon.awssdk.services.s3.model.LifecycleExpiration;
+import software.amazon.awssdk.services.s3.model.LifecycleRule;
+import software.amazon.awssdk.services.s3.model.Transition;
+import software.amazon.awssdk.services.s3.model.TransitionStorageClass;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Creates the template's resources in moto and registers its functions with the local Lambda host:
- * the bucket with its notification (same prefix and suffix filters), the table with its keys and
- * indexes, the state machine from {@code statemachine/} with its DefinitionSubstitutions, and every
+ * the bucket with its versioning, lifecycle rules and notification (same prefix and suffix filters),
+ * the tables with their keys, indexes and time to live, the state machine from {@code statemachine/} with its DefinitionSubstitutions, and every
  * function with the environment the template gives it. Names and values come from the template
  * through {@link Intrinsics}; only endpoints and credentials are local.
  */
@@ -98,13 +104,19 @@ final class TemplateDeployer {
                 .keySchema(keys(g.path("KeySchema")))
                 .projection(Projection.builder().projectionType(g.path("Projection").path("ProjectionType").asText()).build())
                 .build()));
+        String name = ref(id);
         dynamo.createTable(CreateTableRequest.builder()
-                .tableName(ref(id))
+                .tableName(name)
                 .billingMode(BillingMode.fromValue(p.path("BillingMode").asText("PAY_PER_REQUEST")))
                 .attributeDefinitions(attributes)
                 .keySchema(keys(p.path("KeySchema")))
                 .globalSecondaryIndexes(indexes.isEmpty() ? null : indexes)
                 .build());
+        JsonNode ttl = intrinsics.resolve(p.path("TimeToLiveSpecification"));
+        if (ttl.path("Enabled").asBoolean(false)) {
+            dynamo.updateTimeToLive(b -> b.tableName(name).timeToLiveSpecification(t -> t
+                    .attributeName(ttl.path("AttributeName").asText()).enabled(true)));
+        }
     }
 
     private static List<KeySchemaElement> keys(JsonNode schema) {
@@ -121,6 +133,62 @@ final class TemplateDeployer {
         if ("Enabled".equals(template.properties(id).path("VersioningConfiguration").path("Status").asText())) {
             s3.putBucketVersioning(b -> b.bucket(bucket).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
         }
+        List<LifecycleRule> rules = lifecycleRules(id);
+        if (!rules.isEmpty()) {
+            s3.putBucketLifecycleConfiguration(b -> b.bucket(bucket).lifecycleConfiguration(c -> c.rules(rules)));
+        }
+    }
+
+    private static final Set<String> LIFECYCLE_FIELDS = Set.of("Id", "Status", "Prefix", "ExpirationInDays",
+            "ExpiredObjectDeleteMarker", "NoncurrentVersionExpiration", "AbortIncompleteMultipartUpload", "Transitions");
+
+    /**
+     * The bucket's lifecycle rules as the S3 API takes them, with the template's conditions applied (a rule
+     * whose parameter is 0 is not there). A field this mapping does not know is an error, not left out.
+     */
+    List<LifecycleRule> lifecycleRules(String bucketId) {
+        JsonNode declared = intrinsics.resolve(template.properties(bucketId).path("LifecycleConfiguration").path("Rules"));
+        List<LifecycleRule> rules = new ArrayList<>();
+        for (JsonNode r : declared) {
+            r.fieldNames().forEachRemaining(field -> {
+                if (!LIFECYCLE_FIELDS.contains(field)) {
+                    throw new IllegalStateException("lifecycle rule " + r.path("Id").asText() + ": the local stack does not apply "
+                            + field);
+                }
+            });
+            LifecycleRule.Builder rule = LifecycleRule.builder()
+                    .id(r.path("Id").asText())
+                    .status(ExpirationStatus.fromValue(r.path("Status").asText()))
+                    .filter(f -> f.prefix(r.path("Prefix").asText("")));
+            if (r.has("ExpirationInDays") || r.has("ExpiredObjectDeleteMarker")) {
+                LifecycleExpiration.Builder expiration = LifecycleExpiration.builder();
+                if (r.has("ExpirationInDays")) {
+                    expiration.days(r.path("ExpirationInDays").asInt());
+                }
+                if (r.has("ExpiredObjectDeleteMarker")) {
+                    expiration.expiredObjectDeleteMarker(r.path("ExpiredObjectDeleteMarker").asBoolean());
+                }
+                rule.expiration(expiration.build());
+            }
+            if (r.has("NoncurrentVersionExpiration")) {
+                rule.noncurrentVersionExpiration(n -> n.noncurrentDays(
+                        r.path("NoncurrentVersionExpiration").path("NoncurrentDays").asInt()));
+            }
+            if (r.has("AbortIncompleteMultipartUpload")) {
+                rule.abortIncompleteMultipartUpload(a -> a.daysAfterInitiation(
+                        r.path("AbortIncompleteMultipartUpload").path("DaysAfterInitiation").asInt()));
+            }
+            List<Transition> transitions = new ArrayList<>();
+            r.path("Transitions").forEach(t -> transitions.add(Transition.builder()
+                    .storageClass(TransitionStorageClass.fromValue(t.path("StorageClass").asText()))
+                    .days(t.path("TransitionInDays").asInt())
+                    .build()));
+            if (!transitions.isEmpty()) {
+                rule.transitions(transitions);
+            }
+            rules.add(rule.build());
+        }
+        return rules;
     }
 
     /** The S3 events of every function, as the bucket's notification configuration. */

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.klingvideo.pipeline.aws.JobItemMapper;
 import com.klingvideo.pipeline.config.Tuning;
 import com.klingvideo.pipeline.local.RepositoryLayout;
 import com.klingvideo.pipeline.local.SamTemplate;
@@ -32,7 +34,8 @@ class TemplateTest {
             "KLING_CONCURRENCY_LIMIT", "MAX_QUEUE_HOURS", "INTAKE_PROBE_SECONDS",
             "DEFAULT_MODEL", "DEFAULT_MODE", "DEFAULT_DURATION", "DEFAULT_PROMPT", "DEFAULT_NEGATIVE_PROMPT",
             "DEFAULT_CFG_SCALE", "DEFAULT_ASPECT_RATIO", "IMAGE_TRANSPORT",
-            "PRESIGN_TTL_SECONDS", "SUBMIT_DEADLINE_MINUTES", "MAX_POLL_MINUTES", "JAVA_TOOL_OPTIONS");
+            "PRESIGN_TTL_SECONDS", "SUBMIT_DEADLINE_MINUTES", "MAX_POLL_MINUTES", "FINISHED_JOB_TTL_DAYS",
+            "JAVA_TOOL_OPTIONS");
     /**
      * The only statement allowed on Resource "*": Step Functions log delivery, whose CloudWatch Logs
      * actions take no resource ARN.
@@ -43,6 +46,7 @@ class TemplateTest {
                     "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy",
                     "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"));
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static SamTemplate template;
 
     @BeforeAll
@@ -281,6 +285,98 @@ class TemplateTest {
             offenders.addAll(wildcards(id, List.of(template.properties(id).path("PolicyDocument"))));
         }
         assertThat(offenders).isEmpty();
+    }
+
+    @Test
+    void jobs_table_should_expire_items_on_the_attribute_the_mapper_writes_only_when_FinishedJobTtlDays_is_set() {
+        JsonNode ttl = template.properties("JobsTable").path("TimeToLiveSpecification");
+        assertThat(ttl.path("AttributeName").asText()).isEqualTo(JobItemMapper.EXPIRES_AT);
+        String condition = ttl.path("Enabled").path("Fn::If").path(0).asText();
+        assertThat(ttl.path("Enabled").path("Fn::If").path(1).asBoolean()).isTrue();
+        assertThat(ttl.path("Enabled").path("Fn::If").path(2).asBoolean(true)).isFalse();
+        assertThat(template.root().path("Conditions").path(condition)).isEqualTo(notZero("FinishedJobTtlDays"));
+    }
+
+    /** Each expiry or transition is a rule only when its parameter is not 0, and covers what the code writes. */
+    @Test
+    void media_bucket_lifecycle_should_cover_the_prefixes_the_pipeline_writes_with_rules_that_0_turns_off() {
+        JsonNode rules = template.properties("MediaBucket").path("LifecycleConfiguration").path("Rules");
+        Map<String, JsonNode> conditional = new HashMap<>();
+        for (JsonNode rule : rules) {
+            JsonNode branches = rule.path("Fn::If");
+            if (branches.isMissingNode()) {
+                assertThat(rule.path("Status").asText()).as(rule.path("Id").asText()).isEqualTo("Enabled");
+                continue;
+            }
+            assertThat(branches.path(2).path("Ref").asText()).isEqualTo("AWS::NoValue");
+            JsonNode body = branches.path(1);
+            conditional.put(body.path("Id").asText(), body);
+            String days = body.has("ExpirationInDays") ? body.path("ExpirationInDays").path("Ref").asText()
+                    : body.has("Transitions") ? body.path("Transitions").path(0).path("TransitionInDays").path("Ref").asText()
+                    : body.path("NoncurrentVersionExpiration").path("NoncurrentDays").path("Ref").asText();
+            assertThat(template.root().path("Conditions").path(branches.path(0).asText()))
+                    .as(body.path("Id").asText()).isEqualTo(notZero(days));
+        }
+        assertThat(conditional).containsOnlyKeys("ExpireInputs", "ExpireApiInputs", "ExpireNoncurrentVersions",
+                "TransitionOutputs", "ExpireOutputs");
+        assertThat(conditional.get("ExpireInputs").path("Prefix").path("Ref").asText()).isEqualTo("InputPrefix");
+        assertThat(conditional.get("ExpireApiInputs").path("Prefix"))
+                .isEqualTo(template.globalFunction().path("Environment").path("Variables").path("API_INPUT_PREFIX"));
+        assertThat(conditional.get("TransitionOutputs").path("Prefix").path("Ref").asText()).isEqualTo("OutputPrefix");
+        assertThat(conditional.get("ExpireOutputs").path("Prefix").path("Ref").asText()).isEqualTo("OutputPrefix");
+        assertThat(rules.findValuesAsText("Id")).contains("AbortIncompleteMultipartUploads");
+    }
+
+    @Test
+    void every_alarm_should_notify_the_alarm_topic_which_exists_without_an_email() {
+        assertThat(template.root().path("Resources").path("AlarmTopic").has("Condition")).isFalse();
+        List<String> alarms = template.resourcesOfType("AWS::CloudWatch::Alarm");
+        assertThat(alarms).isNotEmpty();
+        for (String alarm : alarms) {
+            assertThat(template.properties(alarm).path("AlarmActions").toString()).as(alarm)
+                    .isEqualTo("[{\"Ref\":\"AlarmTopic\"}]");
+        }
+    }
+
+    @Test
+    void every_function_should_have_error_and_throttle_alarms_and_count_the_jobs_it_fails() {
+        Set<String> alarmed = new TreeSet<>();
+        for (String alarm : template.resourcesOfType("AWS::CloudWatch::Alarm")) {
+            JsonNode p = template.properties(alarm);
+            p.path("Dimensions").forEach(d -> alarmed.add(p.path("Namespace").asText() + " " + p.path("MetricName").asText()
+                    + " " + d.path("Name").asText() + "=" + d.path("Value").path("Ref").asText()));
+        }
+        for (String function : FUNCTIONS) {
+            assertThat(alarmed).contains("AWS/Lambda Errors FunctionName=" + function,
+                    "AWS/Lambda Throttles FunctionName=" + function);
+            assertThat(template.resourcesOfType("AWS::Logs::MetricFilter")).as(function).anySatisfy(filter -> {
+                JsonNode p = template.properties(filter);
+                assertThat(p.path("LogGroupName").path("Ref").asText()).isEqualTo(function + "LogGroup");
+                assertThat(p.path("MetricTransformations").path(0).path("MetricName").asText()).isEqualTo("FailedJobs");
+            });
+        }
+        assertThat(alarmed).contains("AWS/States ExecutionsFailed StateMachineArn=VideoJobStateMachine",
+                "AWS/States ExecutionsTimedOut StateMachineArn=VideoJobStateMachine",
+                "AWS/ApiGateway 5XXError ApiName=AWS::StackName");
+    }
+
+    /** .ci/guard-check.py applies these; a suppression must say which control and why, in the template. */
+    @Test
+    void every_guard_suppression_should_name_a_control_tower_control_and_a_reason() {
+        List<String> suppressions = new ArrayList<>();
+        template.root().path("Resources").properties().forEach(resource -> resource.getValue().path("Metadata")
+                .path("guard").path("SuppressedRules").forEach(entry -> {
+                    assertThat(entry.path("Rule").asText()).as(resource.getKey()).matches("CT\\.[A-Z0-9]+\\.PR\\.\\d+");
+                    assertThat(entry.path("Reason").asText().trim()).as(resource.getKey() + " " + entry.path("Rule"))
+                            .hasSizeGreaterThan(40);
+                    suppressions.add(resource.getKey() + " " + entry.path("Rule").asText());
+                }));
+        assertThat(suppressions).doesNotHaveDuplicates().isNotEmpty();
+    }
+
+    private static JsonNode notZero(String parameter) {
+        return JSON.createObjectNode().set("Fn::Not", JSON.createArrayNode().add(JSON.createObjectNode().set("Fn::Equals",
+                JSON.createArrayNode().add(JSON.createObjectNode().put("Ref", parameter)).add(0))));
     }
 
     @Test

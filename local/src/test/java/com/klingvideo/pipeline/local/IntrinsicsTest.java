@@ -55,6 +55,20 @@ class IntrinsicsTest {
     }
 
     @Test
+    void resolve_should_evaluateInsideObjectsAndDropNoValue_when_aListHoldsConditionalItems() {
+        // GIVEN lifecycle-style rules: one plain, one only when HasEmail holds (it does not), one with a Ref
+        JsonNode rules = json("""
+                [{'Id': 'Always', 'Days': 1},
+                 {'Fn::If': ['HasEmail', {'Id': 'WithEmail'}, {'Ref': 'AWS::NoValue'}]},
+                 {'Fn::If': ['HasEmail', {'Ref': 'AWS::NoValue'}, {'Id': 'WithoutEmail', 'Prefix': {'Ref': 'Prefix'},
+                   'Enabled': {'Fn::If': ['HasEmail', true, false]}, 'Tail': {'Ref': 'AWS::NoValue'}}]}]""");
+
+        // WHEN / THEN the false branch's NoValue leaves no item, and nested intrinsics are evaluated
+        assertThat(intrinsics.resolve(rules)).isEqualTo(json("""
+                [{'Id': 'Always', 'Days': 1}, {'Id': 'WithoutEmail', 'Prefix': 'inputs/', 'Enabled': false}]"""));
+    }
+
+    @Test
     void condition_should_evaluateEqualsNotAndIf() {
         assertThat(intrinsics.condition("HasEmail")).isFalse();
         assertThat(intrinsics.string(json("{'Fn::If': ['HasEmail', 'yes', 'no']}"))).isEqualTo("no");

@@ -9,6 +9,7 @@ import com.klingvideo.pipeline.model.Job;
 import com.klingvideo.pipeline.model.JobPage;
 import com.klingvideo.pipeline.model.JobStatus;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -45,17 +46,28 @@ public final class DynamoDbJobStore implements JobStore {
 
     private final DynamoDbClient dynamoDb;
     private final String tableName;
+    private final Duration finishedJobTtl;
 
+    /** A store that writes no expiry: every job is kept (and readers need none). */
     public DynamoDbJobStore(DynamoDbClient dynamoDb, String tableName) {
+        this(dynamoDb, tableName, Duration.ZERO);
+    }
+
+    /**
+     * @param finishedJobTtl how long after a job ends its item is kept before the table's time to live
+     *                       deletes it; zero writes no expiry
+     */
+    public DynamoDbJobStore(DynamoDbClient dynamoDb, String tableName, Duration finishedJobTtl) {
         this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
         this.tableName = Objects.requireNonNull(tableName, "tableName");
+        this.finishedJobTtl = Objects.requireNonNull(finishedJobTtl, "finishedJobTtl");
     }
 
     @Override
     public boolean create(Job job) {
         try {
             dynamoDb.putItem(r -> r.tableName(tableName)
-                    .item(JobItemMapper.toItem(job))
+                    .item(JobItemMapper.toItem(job, finishedJobTtl))
                     .conditionExpression(CREATE_CONDITION));
             return true;
         } catch (ConditionalCheckFailedException e) {
@@ -78,7 +90,7 @@ public final class DynamoDbJobStore implements JobStore {
         Job stored = job.toBuilder().version(job.version() + 1).build();
         try {
             dynamoDb.putItem(r -> r.tableName(tableName)
-                    .item(JobItemMapper.toItem(stored))
+                    .item(JobItemMapper.toItem(stored, finishedJobTtl))
                     .conditionExpression(UPDATE_CONDITION)
                     .expressionAttributeValues(Map.of(":expected", AttributeValue.fromN(Long.toString(job.version())))));
         } catch (ConditionalCheckFailedException e) {

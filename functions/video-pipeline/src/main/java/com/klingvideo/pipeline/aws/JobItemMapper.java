@@ -9,6 +9,7 @@ import com.klingvideo.pipeline.model.Priority;
 import com.klingvideo.pipeline.model.S3Location;
 import com.klingvideo.pipeline.model.VideoResult;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -36,6 +37,11 @@ public final class JobItemMapper {
     public static final String LIST_PARTITION_VALUE = "JOB";
     /** The optimistic-lock counter. */
     public static final String VERSION = "version";
+    /**
+     * The table's time-to-live attribute (epoch seconds): written only on jobs that ended, and only
+     * when a retention is configured.
+     */
+    public static final String EXPIRES_AT = "expiresAt";
 
     private static final String ORIGIN = "origin";
     private static final String IMAGE_BUCKET = "imageBucket";
@@ -85,8 +91,23 @@ public final class JobItemMapper {
         return TIMESTAMP.format(instant);
     }
 
+    /** The item of a job that is kept for good. */
     public static Map<String, AttributeValue> toItem(Job job) {
+        return toItem(job, Duration.ZERO);
+    }
+
+    /**
+     * The item of a job; a job that ended also gets {@value #EXPIRES_AT} = when it ended plus
+     * {@code finishedJobTtl}, unless that is zero. The time it ended does not change on later writes, so
+     * neither does the expiry.
+     */
+    public static Map<String, AttributeValue> toItem(Job job, Duration finishedJobTtl) {
         Map<String, AttributeValue> item = new HashMap<>();
+        if (job.status().isTerminal() && !finishedJobTtl.isZero() && !finishedJobTtl.isNegative()) {
+            Instant ended = job.completedAt() != null ? job.completedAt()
+                    : job.updatedAt() != null ? job.updatedAt() : job.createdAt();
+            item.put(EXPIRES_AT, n(Long.toString(ended.plus(finishedJobTtl).getEpochSecond())));
+        }
         item.put(JOB_ID, s(job.jobId()));
         item.put(STATUS, s(job.status().name()));
         item.put(ORIGIN, s(job.origin().name()));

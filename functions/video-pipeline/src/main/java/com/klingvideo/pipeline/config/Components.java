@@ -85,7 +85,8 @@ public final class Components {
         AwsClients aws = AwsClients.fromEnvironment(environment);
 
         PipelineSettings settings = pipelineSettings(env);
-        JobStore store = new DynamoDbJobStore(aws.dynamoDb(), env.required("JOBS_TABLE"));
+        JobStore store = new DynamoDbJobStore(aws.dynamoDb(), env.required("JOBS_TABLE"),
+                Duration.ofDays(env.number(Tuning.FINISHED_JOB_TTL_DAYS)));
         CapacityStore capacity = new DynamoDbCapacityStore(aws.dynamoDb(), env.required("CAPACITY_TABLE"));
         MediaStore media = new S3MediaStore(aws.s3(), aws.s3Presigner(), downloads());
         String secretArn = env.orNull("KLING_SECRET_ARN");

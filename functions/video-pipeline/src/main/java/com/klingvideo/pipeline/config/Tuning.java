@@ -22,6 +22,8 @@ public enum Tuning {
             "how long a job holding a slot may keep failing to reach Kling (down, rate-limited) before it fails"),
     MAX_POLL_MINUTES("MaxPollMinutes", 60, 1, 300, "60",
             "how long after Kling accepted a task the job waits for it before it is TIMED_OUT"),
+    FINISHED_JOB_TTL_DAYS("FinishedJobTtlDays", 0, 0, 36_500, "0",
+            "days after a job ends that DynamoDB's time to live deletes its record; 0 keeps every record"),
     PRESIGN_TTL_SECONDS("PresignTtlSeconds", 900, 60, 7 * 24 * 3600, "900",
             "lifetime of the image URL given to Kling"),
     POLL_FIRST_WAIT_SECONDS(null, 0, 1, 3600, "from model, mode and duration (40 s to 135 s)",

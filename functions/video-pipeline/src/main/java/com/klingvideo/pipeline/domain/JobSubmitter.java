@@ -263,7 +263,8 @@ public final class JobSubmitter {
                 .completedAt(now)
                 .updatedAt(now)
                 .build());
-        LOG.warn("job.failed", "jobId", job.jobId(), "code", failure.code(), "reason", failure.reason());
+        LOG.warn("job.failed", "jobId", job.jobId(), "status", JobStatus.FAILED, "code", failure.code(),
+                "reason", failure.reason());
         return Outcome.next(failed, 0);
     }
 }

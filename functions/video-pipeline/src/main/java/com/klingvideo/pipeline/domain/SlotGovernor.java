@@ -282,7 +282,8 @@ public final class SlotGovernor {
             try {
                 store.update(job.get().toBuilder().status(JobStatus.FAILED).failure(failure).completedAt(now)
                         .updatedAt(now).build());
-                LOG.warn("job.failed", "jobId", entry.jobId(), "code", failure.code(), "reason", failure.reason());
+                LOG.warn("job.failed", "jobId", entry.jobId(), "status", JobStatus.FAILED, "code", failure.code(),
+                        "reason", failure.reason());
                 return true;
             } catch (ConcurrentJobUpdateException e) {
                 if (attempt == MAX_WRITE_ATTEMPTS) {

@@ -10,6 +10,8 @@ import com.klingvideo.pipeline.model.Job;
 import com.klingvideo.pipeline.model.JobPage;
 import com.klingvideo.pipeline.model.JobStatus;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -85,6 +87,23 @@ class DynamoDbJobStoreTest {
         assertThat(body.path("ExpressionAttributeValues").path(":expected").path("N").asText()).isEqualTo("3");
         assertThat(body.path("Item").path("version").path("N").asText()).isEqualTo("4");
         assertThat(body.path("Item").path("status").path("S").asText()).isEqualTo("SUBMITTED");
+    }
+
+    @Test
+    void update_should_writeTheExpiry_when_theJobEndsAndTheStoreHasARetention() {
+        // GIVEN a store that keeps finished jobs 7 days, and DynamoDB accepting the write
+        DynamoDbJobStore expiring = new DynamoDbJobStore(TestSdkClients.dynamoDb(http), TABLE, Duration.ofDays(7));
+        http.respondJson(200, "{}");
+        Instant ended = Instant.parse("2025-03-04T06:00:00Z");
+        Job job = JobFixtures.minimal("job-1").toBuilder().version(3).status(JobStatus.FAILED)
+                .completedAt(ended).updatedAt(ended).build();
+
+        // WHEN the job is written as FAILED
+        expiring.update(job);
+
+        // THEN the item carries the table's time-to-live attribute: 7 days after it ended
+        assertThat(http.onlyRequest().json().path("Item").path("expiresAt").path("N").asText())
+                .isEqualTo(Long.toString(ended.plus(Duration.ofDays(7)).getEpochSecond()));
     }
 
     @Test

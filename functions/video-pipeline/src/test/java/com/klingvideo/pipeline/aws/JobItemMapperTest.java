@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.klingvideo.pipeline.model.Job;
+import com.klingvideo.pipeline.model.JobStatus;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 class JobItemMapperTest {
@@ -62,6 +66,39 @@ class JobItemMapperTest {
         assertThat(item.get("notes").l()).extracting(AttributeValue::s)
                 .containsExactly("image tail ignored by model", "second note");
         assertThat(item.get("imageKey").s()).isEqualTo("inputs/cat photo.jpg");
+    }
+
+    @Test
+    void toItem_should_writeExpiresAtFromWhenTheJobEnded_when_aRetentionIsSetAndTheJobEnded() {
+        // GIVEN a job that ended at 05:09:00.100 and a retention of 30 days
+        Job job = JobFixtures.fullyPopulated("job-1").toBuilder().status(JobStatus.FAILED).build();
+
+        // WHEN it is mapped
+        Map<String, AttributeValue> item = JobItemMapper.toItem(job, Duration.ofDays(30));
+
+        // THEN the time-to-live attribute is the end plus 30 days, in epoch seconds, and reads back as nothing
+        assertThat(item.get("expiresAt").n())
+                .isEqualTo(Long.toString(Instant.parse("2025-04-03T05:09:00Z").getEpochSecond()));
+        assertThat(JobItemMapper.fromItem(item)).isEqualTo(job);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = JobStatus.class, names = {"QUEUED", "SUBMITTED", "PROCESSING"})
+    void toItem_should_writeNoExpiry_when_theJobHasNotEnded(JobStatus status) {
+        // GIVEN a live job and a retention
+        Job job = JobFixtures.fullyPopulated("job-1").toBuilder().status(status).build();
+
+        // WHEN / THEN a job that may still cost money at Kling is never scheduled for deletion
+        assertThat(JobItemMapper.toItem(job, Duration.ofDays(1))).doesNotContainKey("expiresAt");
+    }
+
+    @Test
+    void toItem_should_writeNoExpiry_when_noRetentionIsSet() {
+        // GIVEN a job that ended, and no retention
+        Job job = JobFixtures.fullyPopulated("job-1");
+
+        // WHEN / THEN it is kept for good
+        assertThat(JobItemMapper.toItem(job, Duration.ZERO)).doesNotContainKey("expiresAt");
     }
 
     @Test

@@ -259,6 +259,37 @@ class JobSubmitterTest {
     }
 
     @Test
+    void submit_should_logTheLineTheFailedJobsMetricCounts_when_klingRefusesTheJob() throws Exception {
+        // GIVEN Kling refuses the job for good
+        PipelineFixture f = new PipelineFixture();
+        Job job = queued(f);
+        f.kling.failCreate(new KlingRejectedException("1301", 400, "Kling 1301: content policy violation"));
+        java.io.ByteArrayOutputStream logs = new java.io.ByteArrayOutputStream();
+        com.klingvideo.pipeline.log.JsonLog.redirect(new java.io.PrintStream(logs, true, "UTF-8"));
+        try {
+            // WHEN it is submitted
+            f.submitter.submit(job);
+        } finally {
+            com.klingvideo.pipeline.log.JsonLog.redirect(System.out);
+        }
+        // THEN exactly one line matches the template's FailedJobs metric filter
+        // { $.status = "FAILED" && ($.event = "job.admitted" || $.event = "job.failed" || $.event = "job.ended") }
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        java.util.List<com.fasterxml.jackson.databind.JsonNode> counted = new java.util.ArrayList<>();
+        for (String line : logs.toString("UTF-8").lines().toList()) {
+            com.fasterxml.jackson.databind.JsonNode node = json.readTree(line);
+            if (node.path("status").asText().equals("FAILED")
+                    && java.util.Set.of("job.admitted", "job.failed", "job.ended").contains(node.path("event").asText())) {
+                counted.add(node);
+            }
+        }
+        assertThat(counted).singleElement().satisfies(line -> {
+            assertThat(line.path("jobId").asText()).isEqualTo("u-job1");
+            assertThat(line.path("code").asText()).isEqualTo("KLING_1301");
+        });
+    }
+
+    @Test
     void submit_should_pauseIntakeKeepTheJobQueuedAndRaiseTheAlert_when_resourcePackUsedUp() throws Exception {
         PipelineFixture f = new PipelineFixture();
         Job job = queued(f);

@@ -13,13 +13,18 @@ import com.klingvideo.pipeline.local.lambda.LambdaHost;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveDescription;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 import software.amazon.awssdk.services.s3.model.LambdaFunctionConfiguration;
+import software.amazon.awssdk.services.s3.model.LifecycleRule;
 
 /**
  * What the local stack created in moto is what template.yaml declares: a template change the local
@@ -28,8 +33,13 @@ import software.amazon.awssdk.services.s3.model.LambdaFunctionConfiguration;
 class LocalStackMatchesTemplateIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Turns on the lifecycle rules and the time to live that are off by default, so that all are checked. */
+    private static final Map<String, String> STORAGE = Map.of(
+            "OutputTransitionDays", "30", "OutputExpirationDays", "365", "FinishedJobTtlDays", "30");
+
     @RegisterExtension
-    static final LocalStackExtension LOCAL = new LocalStackExtension(LocalStackOptions::forTests);
+    static final LocalStackExtension LOCAL = new LocalStackExtension(state -> LocalStackOptions.forTests(state)
+            .withParameters(STORAGE));
     private static final SamTemplate template = SamTemplate.read(RepositoryLayout.locate().template());
 
     @Test
@@ -50,6 +60,50 @@ class LocalStackMatchesTemplateIT {
             assertThat(created.projection().projectionTypeAsString())
                     .isEqualTo(index.path("Projection").path("ProjectionType").asText());
         }
+    }
+
+    @Test
+    void table_should_expireItemsOnTheTemplatesAttribute_when_FinishedJobTtlDaysIsSet() {
+        TimeToLiveDescription ttl = LOCAL.stack().dynamoDb()
+                .describeTimeToLive(b -> b.tableName(LOCAL.stack().endpoints().table())).timeToLiveDescription();
+
+        assertThat(ttl.timeToLiveStatus()).isEqualTo(TimeToLiveStatus.ENABLED);
+        assertThat(ttl.attributeName()).isEqualTo(
+                template.properties("JobsTable").path("TimeToLiveSpecification").path("AttributeName").asText());
+    }
+
+    @Test
+    void bucket_should_haveTheTemplatesLifecycleRulesWithTheStacksParameters() {
+        Map<String, LifecycleRule> created = new HashMap<>();
+        LOCAL.stack().s3().getBucketLifecycleConfiguration(b -> b.bucket(LOCAL.stack().endpoints().bucket()))
+                .rules().forEach(rule -> created.put(rule.id(), rule));
+        List<String> declared = new ArrayList<>();
+        template.properties("MediaBucket").path("LifecycleConfiguration").path("Rules").forEach(rule ->
+                declared.add(rule.has("Fn::If") ? rule.path("Fn::If").path(1).path("Id").asText() : rule.path("Id").asText()));
+
+        // every rule is on with these parameters
+        assertThat(created).containsOnlyKeys(declared);
+        assertThat(created.values()).allSatisfy(rule -> assertThat(rule.statusAsString()).isEqualTo("Enabled"));
+        assertThat(created.get("AbortIncompleteMultipartUploads").abortIncompleteMultipartUpload().daysAfterInitiation())
+                .isEqualTo(1);
+        assertThat(created.get("RemoveExpiredDeleteMarkers").expiration().expiredObjectDeleteMarker()).isTrue();
+        assertThat(created.get("ExpireInputs").filter().prefix()).isEqualTo(parameter("InputPrefix"));
+        assertThat(created.get("ExpireInputs").expiration().days()).hasToString(parameter("InputExpirationDays"));
+        assertThat(created.get("ExpireApiInputs").filter().prefix()).isEqualTo("api-inputs/");
+        assertThat(created.get("ExpireApiInputs").expiration().days()).hasToString(parameter("ApiInputExpirationDays"));
+        assertThat(created.get("ExpireNoncurrentVersions").noncurrentVersionExpiration().noncurrentDays())
+                .hasToString(parameter("NoncurrentVersionExpirationDays"));
+        assertThat(created.get("TransitionOutputs").filter().prefix()).isEqualTo(parameter("OutputPrefix"));
+        assertThat(created.get("TransitionOutputs").transitions()).singleElement().satisfies(t -> {
+            assertThat(t.storageClassAsString()).isEqualTo("STANDARD_IA");
+            assertThat(t.days()).isEqualTo(30);
+        });
+        assertThat(created.get("ExpireOutputs").filter().prefix()).isEqualTo(parameter("OutputPrefix"));
+        assertThat(created.get("ExpireOutputs").expiration().days()).isEqualTo(365);
+    }
+
+    private static String parameter(String name) {
+        return template.root().path("Parameters").path(name).path("Default").asText();
     }
 
     @Test
