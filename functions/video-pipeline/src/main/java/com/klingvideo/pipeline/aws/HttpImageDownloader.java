@@ -3,6 +3,7 @@ package com.klingvideo.pipeline.aws;
 import com.klingvideo.pipeline.domain.ImageDownloadException;
 import com.klingvideo.pipeline.domain.ImageDownloader;
 import com.klingvideo.pipeline.domain.MediaTooLargeException;
+import com.klingvideo.pipeline.outbound.Urls;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;

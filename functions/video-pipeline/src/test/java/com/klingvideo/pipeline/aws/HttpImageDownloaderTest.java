@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.klingvideo.pipeline.domain.ImageDownloadException;
 import com.klingvideo.pipeline.domain.MediaTooLargeException;
+import com.klingvideo.pipeline.outbound.LoopbackHttpServer;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.InputStream;

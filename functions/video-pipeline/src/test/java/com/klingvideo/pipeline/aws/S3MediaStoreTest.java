@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.klingvideo.pipeline.domain.MediaNotFoundException;
 import com.klingvideo.pipeline.domain.MediaTooLargeException;
+import com.klingvideo.pipeline.outbound.LoopbackHttpServer;
 import com.klingvideo.pipeline.domain.ObjectInfo;
 import com.klingvideo.pipeline.model.S3Location;
 import java.io.ByteArrayOutputStream;
