@@ -254,7 +254,10 @@ public class JobsApiHandler implements RequestHandler<APIGatewayProxyRequestEven
         error.put("message", message);
         ArrayNode list = error.putArray("fields");
         for (FieldError field : fields) {
-            list.addObject().put("field", field.field()).put("message", field.message());
+            ObjectNode entry = list.addObject().put("field", field.field()).put("message", field.message());
+            if (field.code() != null) {
+                entry.put("code", field.code());
+            }
         }
         return respond(status, root);
     }
