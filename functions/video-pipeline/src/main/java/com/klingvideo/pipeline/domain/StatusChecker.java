@@ -85,7 +85,8 @@ public final class StatusChecker {
 
     /**
      * Ends a job whose checks kept failing (the state machine's retries ran out), so that no job is left
-     * looking alive when nothing follows it any more.
+     * looking alive when nothing follows it any more. The error and its cause go to the log only: they are
+     * exception text (ARNs, hosts, addresses), and the job's reason is read by API callers.
      */
     public Step recordFailure(String jobId, String error, String cause) {
         Job job = store.find(jobId).orElseThrow(() -> new JobNotFoundException(jobId));
@@ -93,8 +94,9 @@ public final class StatusChecker {
             governor.finished(jobId);
             return Step.of(job, 0);
         }
-        String reason = "status checks kept failing: " + truncate(error + (cause == null ? "" : ": " + cause));
-        LOG.error("job.check.abandoned", "jobId", jobId, "klingTaskId", job.klingTaskId(), "error", error);
+        String reason = "status checks kept failing (" + publicKind(error) + "); the details are in the log";
+        LOG.error("job.check.abandoned", "jobId", jobId, "klingTaskId", job.klingTaskId(), "error", error,
+                "cause", cause == null ? null : truncate(cause));
         Step step = Step.of(finish(job, JobStatus.FAILED, new Failure("STATUS_CHECK_ERROR", reason)), 0);
         governor.finished(jobId);
         return step;
@@ -183,6 +185,20 @@ public final class StatusChecker {
         LOG.warn("job.ended", "jobId", job.jobId(), "klingTaskId", job.klingTaskId(), "status", status,
                 "code", failure.code(), "reason", failure.reason());
         return done;
+    }
+
+    /** What kind of error ended the checks, in words that reveal nothing of the deployment. */
+    private static String publicKind(String error) {
+        if (error == null) {
+            return "an error";
+        }
+        if (error.startsWith("States.Timeout")) {
+            return "they timed out";
+        }
+        if (error.equals(KlingRetryableException.class.getName())) {
+            return "Kling did not answer, or the video could not be copied";
+        }
+        return "an internal error";
     }
 
     private static String truncate(String text) {
