@@ -144,12 +144,12 @@ public final class ApiJobs {
     /**
      * Pauses intake until {@link #resumeIntake()}: no create request leaves, queued jobs wait.
      *
-     * @param reason   what the operator said, or null
-     * @param operator who paused (the IAM principal), recorded with the reason
+     * @param reason what the operator said, or null. Who paused is logged by the caller, not recorded:
+     *               every API key holder reads the pause's reason in {@code GET /capacity}
      */
-    public CapacityView pauseIntake(String reason, String operator) {
+    public CapacityView pauseIntake(String reason) {
         String said = reason == null || reason.isBlank() ? "paused by an operator" : reason.strip();
-        governor.pause(said + " (" + operator + ")");
+        governor.pause(said);
         return governor.view();
     }
 

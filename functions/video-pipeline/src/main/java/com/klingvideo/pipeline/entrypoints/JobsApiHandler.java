@@ -86,7 +86,7 @@ public class JobsApiHandler implements RequestHandler<APIGatewayProxyRequestEven
                 String operator = operator(request);
                 String reason = pauseReason(body(request));
                 LOG.info("api.admin.pause", "operator", operator, "reason", reason);
-                yield respond(200, JobJson.of(JSON, jobs.pauseIntake(reason, operator)));
+                yield respond(200, JobJson.of(JSON, jobs.pauseIntake(reason)));
             }
             case "POST /admin/intake/resume" -> {
                 LOG.info("api.admin.resume", "operator", operator(request));

@@ -183,7 +183,11 @@ class JobsApiHandlerTest {
         JsonNode paused = body(handler.handleRequest(pause, null));
         assertThat(paused.path("intakePaused").asBoolean()).isTrue();
         assertThat(paused.path("pause").path("by").asText()).isEqualTo("OPERATOR");
-        assertThat(paused.path("pause").path("reason").asText()).contains("topping up").contains("user/ops");
+        assertThat(paused.path("pause").path("reason").asText()).isEqualTo("topping up");
+        // every API key holder reads GET /capacity: the operator's IAM identity is for the log only
+        APIGatewayProxyResponseEvent capacity = handler.handleRequest(request("GET", "/capacity", null), null);
+        assertThat(body(capacity).path("intakePaused").asBoolean()).isTrue();
+        assertThat(capacity.getBody()).doesNotContain("arn:aws").doesNotContain("123456789012");
         // while paused a new job waits, and nothing is started
         handler.handleRequest(request("POST", "/jobs", createBody(640, 480, "")), null);
         assertThat(f.workflow.calls()).isEmpty();
