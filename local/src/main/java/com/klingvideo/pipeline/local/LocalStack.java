@@ -152,6 +152,9 @@ public final class LocalStack implements AutoCloseable {
         parameters.put("KlingSecretArn", secretArn);
         TemplateDeployer deployer = new TemplateDeployer(repo, template, parameters);
         Map<String, String> tuning = new LinkedHashMap<>(options.functionTuning());
+        // Images and videos are served on 127.0.0.1 here (the simulator's videos, tests' image hosts): let the
+        // functions' outbound guard reach loopback over http. Off in the template, so never in AWS.
+        tuning.putIfAbsent(Tuning.ALLOW_LOOPBACK_URLS.name(), "1");
         if (simulator != null) {
             // The functions' limit is the simulated account's, unless a test says otherwise.
             tuning.putIfAbsent(Tuning.KLING_CONCURRENCY_LIMIT.name(), Integer.toString(options.simulatorConcurrency()));

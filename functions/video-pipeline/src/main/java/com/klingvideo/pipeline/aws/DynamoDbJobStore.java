@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.klingvideo.pipeline.domain.ConcurrentJobUpdateException;
+import com.klingvideo.pipeline.domain.InvalidPageTokenException;
 import com.klingvideo.pipeline.domain.JobStore;
 import com.klingvideo.pipeline.model.Job;
 import com.klingvideo.pipeline.model.JobPage;
@@ -169,8 +170,8 @@ public final class DynamoDbJobStore implements JobStore {
         return key;
     }
 
-    private static IllegalArgumentException invalidToken(String why) {
-        return new IllegalArgumentException("invalid page token: " + why
+    private static InvalidPageTokenException invalidToken(String why) {
+        return new InvalidPageTokenException("invalid page token: " + why
                 + "; pass the nextToken of the previous page with the same status filter");
     }
 }

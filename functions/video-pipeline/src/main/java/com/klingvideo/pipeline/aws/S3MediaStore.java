@@ -3,28 +3,28 @@ package com.klingvideo.pipeline.aws;
 import com.klingvideo.pipeline.domain.MediaNotFoundException;
 import com.klingvideo.pipeline.domain.MediaStore;
 import com.klingvideo.pipeline.domain.MediaTooLargeException;
+import com.klingvideo.pipeline.outbound.Urls;
 import com.klingvideo.pipeline.domain.ObjectInfo;
 import com.klingvideo.pipeline.model.S3Location;
+import com.klingvideo.pipeline.outbound.FetchException;
+import com.klingvideo.pipeline.outbound.GuardedHttpClient;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
+import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -44,7 +44,10 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * encryption applies. ETags are returned without their surrounding quotes, as S3 event notifications
  * carry them.
  *
- * <p>{@link #copyFromUrl} streams: with a Content-Length the download is piped into one PutObject;
+ * <p>{@link #copyFromUrl} fetches through the outbound guard (Kling's URL is a stranger's word too: https to
+ * a public host only, redirects checked, one deadline) and stores only a body that starts as an MP4
+ * file does, with an {@code ftyp} box at offset 4. It streams: with a Content-Length the download is
+ * piped into one PutObject;
  * without one it goes up in parts of {@value #DEFAULT_PART_SIZE} bytes (a small body still takes a
  * single PutObject), so memory holds at most one part. Copies are capped at
  * {@value #DEFAULT_MAX_COPY_BYTES} bytes. Messages name a source URL by scheme, host and path only:
@@ -54,28 +57,30 @@ public final class S3MediaStore implements MediaStore {
 
     static final int DEFAULT_PART_SIZE = 8 * 1024 * 1024;
     static final long DEFAULT_MAX_COPY_BYTES = 2L * 1024 * 1024 * 1024;
-    /** Time allowed for the download's response headers. */
-    private static final Duration DOWNLOAD_RESPONSE_TIMEOUT = Duration.ofSeconds(60);
+    private static final byte[] FTYP = {'f', 't', 'y', 'p'};
 
     private final S3Client s3;
     private final S3Presigner presigner;
-    private final HttpClient httpForDownloads;
+    private final GuardedHttpClient downloads;
+    private final Duration downloadDeadline;
     private final int partSize;
     private final long maxCopyBytes;
 
     /**
-     * @param httpForDownloads fetches the URLs given to {@link #copyFromUrl}; build it to follow
-     *                         redirects and with a connect timeout
+     * @param downloads        fetches the URLs given to {@link #copyFromUrl}
+     * @param downloadDeadline for one whole copy: connects, redirects and the body
      */
-    public S3MediaStore(S3Client s3, S3Presigner presigner, HttpClient httpForDownloads) {
-        this(s3, presigner, httpForDownloads, DEFAULT_PART_SIZE, DEFAULT_MAX_COPY_BYTES);
+    public S3MediaStore(S3Client s3, S3Presigner presigner, GuardedHttpClient downloads, Duration downloadDeadline) {
+        this(s3, presigner, downloads, downloadDeadline, DEFAULT_PART_SIZE, DEFAULT_MAX_COPY_BYTES);
     }
 
     /** Smaller parts and limit, so tests can exercise multipart copies with a few kilobytes. */
-    S3MediaStore(S3Client s3, S3Presigner presigner, HttpClient httpForDownloads, int partSize, long maxCopyBytes) {
+    S3MediaStore(S3Client s3, S3Presigner presigner, GuardedHttpClient downloads, Duration downloadDeadline,
+            int partSize, long maxCopyBytes) {
         this.s3 = Objects.requireNonNull(s3, "s3");
         this.presigner = Objects.requireNonNull(presigner, "presigner");
-        this.httpForDownloads = Objects.requireNonNull(httpForDownloads, "httpForDownloads");
+        this.downloads = Objects.requireNonNull(downloads, "downloads");
+        this.downloadDeadline = Objects.requireNonNull(downloadDeadline, "downloadDeadline");
         this.partSize = partSize;
         this.maxCopyBytes = maxCopyBytes;
     }
@@ -172,36 +177,26 @@ public final class S3MediaStore implements MediaStore {
         return "NoSuchVersion".equals(code) || "NoSuchKey".equals(code);
     }
 
-    /** @throws MediaTooLargeException when the file is bigger than the copy limit */
+    /**
+     * @throws MediaTooLargeException when the file is bigger than the copy limit
+     * @throws UncheckedIOException   when the download fails or what it brings is not an MP4
+     */
     @Override
     public long copyFromUrl(URI source, S3Location target, String contentType) {
         String where = Urls.redact(source);
         // The signed query must reach the server byte for byte: parse the original text, never rebuild it.
-        HttpRequest request = HttpRequest.newBuilder(URI.create(source.toString()))
-                .timeout(DOWNLOAD_RESPONSE_TIMEOUT)
-                .GET()
-                .build();
-        HttpResponse<InputStream> response;
-        try {
-            response = httpForDownloads.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            throw new UncheckedIOException("download from " + where + " failed", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UncheckedIOException("download from " + where + " was interrupted",
-                    new InterruptedIOException());
-        }
-        try (SourceStream body = new SourceStream(response.body())) {
-            int status = response.statusCode();
-            if (status < 200 || status > 299) {
-                String message = "download from " + where + " failed with HTTP " + status;
+        try (GuardedHttpClient.Response response = downloads.get(URI.create(source.toString()), downloadDeadline)) {
+            SourceStream body = new SourceStream(response.body());
+            byte[] head = body.readNBytes(8);
+            if (head.length < 8 || !Arrays.equals(head, 4, 8, FTYP, 0, 4)) {
+                String message = "download from " + where + " is not an MP4 (no ftyp box at offset 4)";
                 throw new UncheckedIOException(message, new IOException(message));
             }
-            OptionalLong length = response.headers().firstValueAsLong("Content-Length");
+            InputStream whole = new SequenceInputStream(new ByteArrayInputStream(head), body);
             try {
-                return length.isPresent()
-                        ? putKnownLength(body, length.getAsLong(), target, contentType, where)
-                        : putUnknownLength(body, target, contentType, where);
+                return response.contentLength().isPresent()
+                        ? putKnownLength(whole, response.contentLength().getAsLong(), target, contentType, where)
+                        : putUnknownLength(whole, target, contentType, where);
             } catch (SdkClientException e) {
                 // The SDK wraps an IOException of the stream it reads; report a broken download as one.
                 if (body.failure != null) {
@@ -213,9 +208,10 @@ public final class S3MediaStore implements MediaStore {
                 throw new UncheckedIOException("download from " + where + " broke off after "
                         + body.count + " bytes", e);
             }
+        } catch (FetchException e) {
+            throw new UncheckedIOException("video download failed (" + e.reason() + "): " + e.getMessage(), e);
         } catch (IOException e) {
-            // Closing the download stream failed after the copy was decided; nothing to undo.
-            throw new UncheckedIOException("download from " + where + " could not be closed", e);
+            throw new UncheckedIOException("download from " + where + " broke off", e);
         }
     }
 

@@ -10,7 +10,6 @@ import com.klingvideo.pipeline.aws.StepFunctionsWorkflow;
 import com.klingvideo.pipeline.domain.ApiJobs;
 import com.klingvideo.pipeline.domain.CapacityPolicy;
 import com.klingvideo.pipeline.domain.CapacityStore;
-import com.klingvideo.pipeline.domain.ImageDownloader;
 import com.klingvideo.pipeline.domain.ImageTransport;
 import com.klingvideo.pipeline.domain.ImageValidation;
 import com.klingvideo.pipeline.domain.JobLauncher;
@@ -30,8 +29,10 @@ import com.klingvideo.pipeline.domain.Workflow;
 import com.klingvideo.pipeline.kling.KlingClient;
 import com.klingvideo.pipeline.kling.KlingClientSettings;
 import com.klingvideo.pipeline.kling.KlingDialect;
+import com.klingvideo.pipeline.outbound.GuardedHttpClient;
+import com.klingvideo.pipeline.outbound.HostResolver;
+import com.klingvideo.pipeline.outbound.OutboundGuard;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -50,6 +51,13 @@ public final class Components {
      * half of Step Functions' 25,000-event history, whatever the settings.
      */
     public static final int MAX_LOOP_TURNS = 1_300;
+    /**
+     * The whole download of an image named in {@code POST /jobs}: well inside API Gateway's 29 s, with
+     * time left to validate and store it.
+     */
+    static final Duration IMAGE_DOWNLOAD_DEADLINE = Duration.ofSeconds(15);
+    /** The whole copy of a finished video into the bucket, inside CheckStatusFunction's 60 s. */
+    static final Duration VIDEO_DOWNLOAD_DEADLINE = Duration.ofSeconds(45);
     private static volatile Components fromEnvironment;
 
     private final UploadIntake uploadIntake;
@@ -88,7 +96,10 @@ public final class Components {
         JobStore store = new DynamoDbJobStore(aws.dynamoDb(), env.required("JOBS_TABLE"),
                 Duration.ofDays(env.number(Tuning.FINISHED_JOB_TTL_DAYS)));
         CapacityStore capacity = new DynamoDbCapacityStore(aws.dynamoDb(), env.required("CAPACITY_TABLE"));
-        MediaStore media = new S3MediaStore(aws.s3(), aws.s3Presigner(), downloads());
+        // Every URL fetched on someone else's word (a caller's image, Kling's video) goes through one guard.
+        GuardedHttpClient outbound = new GuardedHttpClient(
+                new OutboundGuard(HostResolver.SYSTEM, env.number(Tuning.ALLOW_LOOPBACK_URLS) == 1));
+        MediaStore media = new S3MediaStore(aws.s3(), aws.s3Presigner(), outbound, VIDEO_DOWNLOAD_DEADLINE);
         String secretArn = env.orNull("KLING_SECRET_ARN");
         VideoGenerator kling = secretArn == null ? new NoKlingAccess() : new KlingClient(
                 new KlingClientSettings(
@@ -136,7 +147,8 @@ public final class Components {
         return new Components(
                 new UploadIntake(store, media, images, launcher, settings, clock),
                 new StatusChecker(store, kling, media, submitter, governor, pollPolicy, settings, clock),
-                new ApiJobs(store, media, imageDownloader(env), images, launcher, governor, settings, clock),
+                new ApiJobs(store, media, new HttpImageDownloader(outbound, IMAGE_DOWNLOAD_DEADLINE), images, launcher,
+                        governor, settings, clock),
                 new Reaper(capacity, store, governor, retryPolicy.deadline().plus(pollPolicy.maxTotal()), clock));
     }
 
@@ -157,18 +169,6 @@ public final class Components {
                 ImageTransport.parse(env.optional("IMAGE_TRANSPORT", "url")),
                 env.seconds(Tuning.PRESIGN_TTL_SECONDS),
                 env.seconds(Tuning.VIDEO_URL_TTL_SECONDS));
-    }
-
-    private static HttpClient downloads() {
-        return HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .build();
-    }
-
-    private static ImageDownloader imageDownloader(Settings env) {
-        return new HttpImageDownloader(Duration.ofSeconds(5), Duration.ofSeconds(20),
-                "true".equalsIgnoreCase(env.optional("ALLOW_HTTP_IMAGE_URLS", "false")));
     }
 
     /** Workflow of a function without a state machine: it cannot start or inspect executions. */

@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The numeric environment variables the functions read to tune their waits and limits: the one list of
- * them. The composition root reads them through here (with their bounds), the README's tables are
+ * The numeric environment variables the functions read to tune their waits and limits (and the one
+ * switch the local stack needs): the one list of them. The composition root reads them through here (with their bounds), the README's tables are
  * checked against it, and the local stack passes each one that is set in its own environment to the
  * functions.
  *
@@ -44,7 +44,10 @@ public enum Tuning {
     KLING_READ_TIMEOUT_MS(null, 30_000, 100, 120_000, "30000",
             "Kling read timeout"),
     VIDEO_URL_TTL_SECONDS(null, 3600, 60, 7 * 24 * 3600, "3600",
-            "lifetime of the video URL GET /jobs/{jobId} returns");
+            "lifetime of the video URL GET /jobs/{jobId} returns"),
+    ALLOW_LOOPBACK_URLS(null, 0, 0, 1, "0",
+            "1 lets image and video URLs be fetched from loopback, over http and on any port: only for the local"
+                    + " stack, which serves them on 127.0.0.1 (it sets 1); never in AWS");
 
     private final String parameter;
     private final long defaultValue;

@@ -1,5 +1,6 @@
 package com.klingvideo.pipeline.domain;
 
+import com.klingvideo.pipeline.log.JsonLog;
 import com.klingvideo.pipeline.model.GenerationParameters;
 import com.klingvideo.pipeline.model.Job;
 import com.klingvideo.pipeline.model.JobOrigin;
@@ -31,6 +32,7 @@ public final class ApiJobs {
     static final int MAX_IDEMPOTENCY_KEY_LENGTH = 128;
     private static final int MAX_IMAGE_BYTES = (int) ImageRules.MAX_BYTES;
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+    private static final JsonLog LOG = JsonLog.of(ApiJobs.class);
 
     private final JobStore store;
     private final MediaStore media;
@@ -140,12 +142,12 @@ public final class ApiJobs {
     /**
      * Pauses intake until {@link #resumeIntake()}: no create request leaves, queued jobs wait.
      *
-     * @param reason   what the operator said, or null
-     * @param operator who paused (the IAM principal), recorded with the reason
+     * @param reason what the operator said, or null. Who paused is logged by the caller, not recorded:
+     *               every API key holder reads the pause's reason in {@code GET /capacity}
      */
-    public CapacityView pauseIntake(String reason, String operator) {
+    public CapacityView pauseIntake(String reason) {
         String said = reason == null || reason.isBlank() ? "paused by an operator" : reason.strip();
-        governor.pause(said + " (" + operator + ")");
+        governor.pause(said);
         return governor.view();
     }
 
@@ -223,7 +225,7 @@ public final class ApiJobs {
         try {
             return Base64.getDecoder().decode(WHITESPACE.matcher(data).replaceAll(""));
         } catch (IllegalArgumentException e) {
-            errors.add(new FieldError(field, "base64 is not valid: " + e.getMessage()));
+            errors.add(new FieldError(field, field + " base64 is not valid base64"));
             return null;
         }
     }
@@ -233,13 +235,20 @@ public final class ApiJobs {
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
-            errors.add(new FieldError(field, "url is not a valid URL: " + e.getMessage()));
+            errors.add(new FieldError(field, field + " url is not a valid URL"));
             return null;
         }
         try {
             return downloader.download(uri, MAX_IMAGE_BYTES);
-        } catch (ImageDownloadException | MediaTooLargeException e) {
-            errors.add(new FieldError(field, e.getMessage()));
+        } catch (ImageDownloadException e) {
+            // One answer for every cause, so the API cannot be used to map the network behind it.
+            LOG.warn("api.image_url.failed", "field", field, "detail", e.detail());
+            errors.add(new FieldError(field, field + " could not be fetched from its url: give a public https URL"
+                    + " (port 443) that answers with the image within seconds", FieldError.IMAGE_URL_UNAVAILABLE));
+            return null;
+        } catch (MediaTooLargeException e) {
+            errors.add(new FieldError(field, field + " at its url is larger than " + MAX_IMAGE_BYTES
+                    + " bytes (10 MiB), the most that is accepted"));
             return null;
         }
     }

@@ -25,7 +25,7 @@ public interface JobStore {
      * Recent jobs, newest first; with a status, only jobs in that status.
      *
      * @param nextToken a token from a previous page, or null
-     * @throws IllegalArgumentException when the token is not one this store issued
+     * @throws InvalidPageTokenException when the token is not one this store issued
      */
     JobPage list(JobStatus status, int limit, String nextToken);
 }

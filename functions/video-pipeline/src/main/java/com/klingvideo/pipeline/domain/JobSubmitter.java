@@ -162,7 +162,8 @@ public final class JobSubmitter {
                 Job waiting = store.update(confirmed(attempting).toBuilder()
                         .lastError(error(e)).updatedAt(now).build());
                 governor.refused(waiting, hold);
-                LOG.warn("job.submit.account_full", "jobId", waiting.jobId(), "klingCode", e.code());
+                LOG.warn("job.submit.account_full", "jobId", waiting.jobId(), "klingCode", e.code(),
+                        "message", e.getMessage());
                 return Outcome.backInQueue(waiting);
             }
             return retryLater(attempting, e, e.ambiguous(), remaining);
@@ -243,12 +244,16 @@ public final class JobSubmitter {
                 .build());
         long wait = retryPolicy.delaySeconds(Math.max(1, queued.submitAttempts()), remaining);
         LOG.warn("job.submit.deferred", "jobId", job.jobId(), "klingCode", e.code(), "waitSeconds", wait,
-                "attempts", queued.submitAttempts(), "unconfirmed", unconfirmed);
+                "attempts", queued.submitAttempts(), "unconfirmed", unconfirmed, "message", e.getMessage());
         return Outcome.next(queued, wait);
     }
 
+    /**
+     * What a waiting job shows of its latest error: Kling's code only. The message may be transport text
+     * (hosts, addresses, proxies); it goes to the log.
+     */
     private static String error(KlingException e) {
-        return "Kling " + e.code() + ": " + e.getMessage();
+        return "Kling " + e.code();
     }
 
     private static Job confirmed(Job job) {

@@ -36,11 +36,13 @@ public interface MediaStore {
     S3Location put(S3Location location, byte[] content, String contentType);
 
     /**
-     * Copies a remote file (Kling's signed video URL, used exactly as given) into the bucket without
-     * holding it whole in memory.
+     * Copies a remote MP4 file (Kling's signed video URL, used exactly as given) into the bucket without
+     * holding it whole in memory. The URL is fetched like any URL someone else chose: public https hosts
+     * only, redirects checked.
      *
      * @return the stored size in bytes
-     * @throws java.io.UncheckedIOException when the download fails
+     * @throws java.io.UncheckedIOException when the download fails or does not start as an MP4 does
+     *                                      (nothing is stored then)
      */
     long copyFromUrl(URI source, S3Location target, String contentType);
 }

@@ -99,7 +99,7 @@ public final class StatusChecker {
             governor.finished(jobId);
             return Step.of(job, 0);
         }
-        String name = errorName(error);
+        String name = publicKind(error);
         LOG.error("job.check.error", "jobId", jobId, "klingTaskId", job.klingTaskId(), "status", job.status(),
                 "error", error, "cause", cause == null ? null : truncate(cause));
         Instant now = clock.instant();
@@ -139,7 +139,9 @@ public final class StatusChecker {
                 LOG.error("job.check.account_problem", "alert", "KLING_ACCOUNT", "jobId", job.jobId(),
                         "klingCode", e.code(), "message", e.getMessage());
             }
-            return checkFailed(counted, "Kling " + e.code() + ": " + e.getMessage());
+            LOG.warn("job.check.kling_error", "jobId", job.jobId(), "klingCode", e.code(), "message", e.getMessage());
+            // the job shows Kling's code only: the message may be transport text (hosts, addresses)
+            return checkFailed(counted, "Kling " + e.code());
         }
         Job checked = counted.toBuilder()
                 .klingStatus(task.rawStatus())
@@ -212,7 +214,12 @@ public final class StatusChecker {
             size = media.copyFromUrl(URI.create(task.videoUrl()), target, "video/mp4");
         } catch (UncheckedIOException e) {
             // Kling keeps the file for 30 days: a failed copy is worth retrying, not failing the job for.
-            return checkFailed(ended, "copying the video of task " + task.taskId() + " failed: " + e.getMessage());
+            LOG.warn("job.video.copy_failed", "jobId", ended.jobId(), "klingTaskId", task.taskId(),
+                    "error", e.getMessage());
+            return checkFailed(ended, "the video of task " + task.taskId() + " could not be copied yet");
+        } catch (MediaTooLargeException e) {
+            return Step.of(finish(ended, JobStatus.FAILED, new Failure("VIDEO_TOO_LARGE", "Kling's video for task "
+                    + task.taskId() + " is larger than the pipeline copies; it stays at Kling for 30 days")), 0);
         }
         Instant now = clock.instant();
         Job done = store.update(ended.toBuilder()
@@ -241,17 +248,15 @@ public final class StatusChecker {
         return done;
     }
 
-    /** {@code com.example.SomeException} → {@code SomeException}; Step Functions' own names stay as they are. */
-    private static String errorName(String error) {
-        if (error == null || error.isBlank()) {
-            return "unknown error";
+    /** What kind of error the check met, in words that reveal nothing of the deployment. */
+    private static String publicKind(String error) {
+        if (error == null) {
+            return "an error";
         }
-        String trimmed = error.strip();
-        int dot = trimmed.lastIndexOf('.');
-        boolean javaClass = dot > 0 && !trimmed.startsWith("States.") && !trimmed.startsWith("Lambda.");
-        String name = javaClass ? trimmed.substring(dot + 1) : trimmed;
-        String clean = name.replaceAll("[^A-Za-z0-9_.]", "");
-        return clean.isEmpty() ? "unknown error" : clean.substring(0, Math.min(clean.length(), 100));
+        if (error.startsWith("States.Timeout")) {
+            return "it timed out";
+        }
+        return "an internal error";
     }
 
     private static String truncate(String text) {

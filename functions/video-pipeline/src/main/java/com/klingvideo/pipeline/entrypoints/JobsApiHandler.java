@@ -14,6 +14,7 @@ import com.klingvideo.pipeline.domain.ApiJobRequest;
 import com.klingvideo.pipeline.domain.ApiJobs;
 import com.klingvideo.pipeline.domain.FieldError;
 import com.klingvideo.pipeline.domain.InvalidJobRequestException;
+import com.klingvideo.pipeline.domain.InvalidPageTokenException;
 import com.klingvideo.pipeline.domain.JobLauncher;
 import com.klingvideo.pipeline.log.JsonLog;
 import com.klingvideo.pipeline.model.JobPage;
@@ -60,8 +61,12 @@ public class JobsApiHandler implements RequestHandler<APIGatewayProxyRequestEven
             return error(400, "INVALID_REQUEST", "the request is not valid", e.errors());
         } catch (BadRequest e) {
             return error(e.status, e.code, e.getMessage(), List.of());
-        } catch (IllegalArgumentException e) {
+        } catch (InvalidPageTokenException e) {
             return error(400, "INVALID_REQUEST", e.getMessage(), List.of());
+        } catch (IllegalArgumentException e) {
+            // Raised somewhere inside, so its text is not ours to show: it may name tables, ARNs or hosts.
+            LOG.warn("api.invalid", "requestId", requestId, "error", e.getClass().getName(), "message", e.getMessage());
+            return error(400, "INVALID_REQUEST", "the request is not valid", List.of());
         } catch (RuntimeException e) {
             LOG.error("api.failed", "requestId", requestId, "error", e.getClass().getName(), "message", e.getMessage());
             return error(500, "INTERNAL_ERROR", "the request could not be completed; retry with the same "
@@ -81,7 +86,7 @@ public class JobsApiHandler implements RequestHandler<APIGatewayProxyRequestEven
                 String operator = operator(request);
                 String reason = pauseReason(body(request));
                 LOG.info("api.admin.pause", "operator", operator, "reason", reason);
-                yield respond(200, JobJson.of(JSON, jobs.pauseIntake(reason, operator)));
+                yield respond(200, JobJson.of(JSON, jobs.pauseIntake(reason)));
             }
             case "POST /admin/intake/resume" -> {
                 LOG.info("api.admin.resume", "operator", operator(request));
@@ -254,7 +259,10 @@ public class JobsApiHandler implements RequestHandler<APIGatewayProxyRequestEven
         error.put("message", message);
         ArrayNode list = error.putArray("fields");
         for (FieldError field : fields) {
-            list.addObject().put("field", field.field()).put("message", field.message());
+            ObjectNode entry = list.addObject().put("field", field.field()).put("message", field.message());
+            if (field.code() != null) {
+                entry.put("code", field.code());
+            }
         }
         return respond(status, root);
     }

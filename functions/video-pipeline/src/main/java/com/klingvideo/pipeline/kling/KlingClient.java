@@ -5,17 +5,22 @@ import com.klingvideo.pipeline.domain.KlingRetryableException;
 import com.klingvideo.pipeline.domain.KlingTask;
 import com.klingvideo.pipeline.domain.VideoGenerator;
 import com.klingvideo.pipeline.domain.VideoRequest;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
 import java.util.function.UnaryOperator;
 
 /**
@@ -32,6 +37,8 @@ import java.util.function.UnaryOperator;
  * no token. Exception messages carry Kling's code and message, never a key or token.
  */
 public final class KlingClient implements VideoGenerator {
+    /** Kling's answers are a few kilobytes; more than this is not read, let alone parsed. */
+    static final int MAX_ANSWER_BYTES = 1024 * 1024;
 
     private static final String OFFICIAL_PATH = "/v1/videos/image2video";
     private static final String GATEWAY_PATH = "/kling/v1/videos/image2video";
@@ -145,7 +152,13 @@ public final class KlingClient implements VideoGenerator {
 
     private HttpResponse<String> exchange(HttpRequest request, KlingOperation operation) {
         try {
-            return httpClient.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            HttpResponse<String> response = httpClient.send(request,
+                    info -> new LimitedText(MAX_ANSWER_BYTES, info.headers().firstValueAsLong("Content-Length").orElse(-1)));
+            if (response.body() == null) {
+                throw KlingErrorClassifier.unreadable(response.statusCode(), operation,
+                        "its body is larger than " + MAX_ANSWER_BYTES + " bytes");
+            }
+            return response;
         } catch (IOException e) {
             throw KlingErrorClassifier.transportFailure(e, operation);
         } catch (InterruptedException e) {
@@ -216,6 +229,69 @@ public final class KlingClient implements VideoGenerator {
         @Override
         public String toString() {
             return "Answer[httpStatus=" + httpStatus + ", error=" + error + "]";
+        }
+    }
+
+    /**
+     * The body as UTF-8 text, or null when it is longer than the limit: the transfer is cancelled at the
+     * first byte beyond it (or before any, when the declared length says so).
+     */
+    private static final class LimitedText implements HttpResponse.BodySubscriber<String> {
+        private final int maxBytes;
+        private final long declaredLength;
+        private final CompletableFuture<String> result = new CompletableFuture<>();
+        private final ByteArrayOutputStream content = new ByteArrayOutputStream();
+        private Flow.Subscription subscription;
+
+        LimitedText(int maxBytes, long declaredLength) {
+            this.maxBytes = maxBytes;
+            this.declaredLength = declaredLength;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            this.subscription = subscription;
+            if (declaredLength > maxBytes) {
+                tooLarge();
+            } else {
+                subscription.request(Long.MAX_VALUE);
+            }
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            if (result.isDone()) {
+                return;
+            }
+            for (ByteBuffer buffer : buffers) {
+                if (content.size() + (long) buffer.remaining() > maxBytes) {
+                    tooLarge();
+                    return;
+                }
+                byte[] bytes = new byte[buffer.remaining()];
+                buffer.get(bytes);
+                content.writeBytes(bytes);
+            }
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            result.completeExceptionally(throwable);
+        }
+
+        @Override
+        public void onComplete() {
+            result.complete(content.toString(StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public CompletionStage<String> getBody() {
+            return result;
+        }
+
+        private void tooLarge() {
+            subscription.cancel();
+            result.complete(null);
         }
     }
 }

@@ -3,196 +3,189 @@ package com.klingvideo.pipeline.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.klingvideo.pipeline.domain.ImageDownloadException;
 import com.klingvideo.pipeline.domain.MediaTooLargeException;
+import com.klingvideo.pipeline.outbound.FakeNetwork;
+import com.klingvideo.pipeline.outbound.GuardedHttpClient;
+import com.klingvideo.pipeline.outbound.HostResolver;
+import com.klingvideo.pipeline.outbound.LoopbackHttpServer;
+import com.klingvideo.pipeline.outbound.OutboundGuard;
+import com.klingvideo.pipeline.outbound.TestTls;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
-import java.io.InputStream;
+import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.time.Duration;
-import java.util.Arrays;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
+/**
+ * The image downloader as the API uses it: through the strict guard, with {@link FakeNetwork} carrying
+ * made-up public names to loopback servers.
+ */
 class HttpImageDownloaderTest {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration DEADLINE = Duration.ofSeconds(5);
     private static final byte[] IMAGE = "\u0089PNG fake image".getBytes(StandardCharsets.ISO_8859_1);
 
-    /** A self-signed certificate for 127.0.0.1, trusted only by the clients of this test. */
-    private static final SSLContext TLS = loopbackTls();
-
-    private final LoopbackHttpServer httpsServer = LoopbackHttpServer.https(TLS);
-    private final LoopbackHttpServer httpServer = LoopbackHttpServer.http();
-    private final HttpImageDownloader secure = new HttpImageDownloader(client(), TIMEOUT, false);
-    private final HttpImageDownloader insecure = new HttpImageDownloader(client(), TIMEOUT, true);
+    private final LoopbackHttpServer server = LoopbackHttpServer.https(TestTls.IMAGES_TEST);
+    private final FakeNetwork network = new FakeNetwork()
+            .name("images.test", "93.184.215.14")
+            .name("inside.test", "127.0.0.1")
+            .route("93.184.215.14", server.port());
+    private final HttpImageDownloader downloader = downloader(DEADLINE);
 
     @AfterEach
-    void stopServers() {
-        httpsServer.close();
-        httpServer.close();
+    void stopServer() {
+        server.close();
     }
 
     @Test
-    void download_should_returnTheImage_when_httpsServerAnswers200() {
-        // GIVEN an https image URL
-        httpsServer.on("/cat.png", exchange -> LoopbackHttpServer.sendFixedLength(exchange, 200, IMAGE));
+    void download_should_returnTheImage_when_aPublicHttpsHostAnswers200() {
+        // GIVEN
+        server.on("/cat.png", exchange -> LoopbackHttpServer.sendFixedLength(exchange, 200, IMAGE));
 
         // WHEN / THEN
-        assertThat(secure.download(httpsServer.uri("/cat.png?v=1"), 1000)).isEqualTo(IMAGE);
-        assertThat(httpsServer.requestUris()).extracting(URI::toString).containsExactly("/cat.png?v=1");
+        assertThat(downloader.download(URI.create("https://images.test/cat.png?v=1"), 1000)).isEqualTo(IMAGE);
+        assertThat(server.requestUris()).extracting(URI::toString).containsExactly("/cat.png?v=1");
     }
 
     @Test
-    void download_should_followRedirect_when_targetIsHttps() {
-        // GIVEN a relative redirect on the same https server
-        httpsServer.on("/old.png", exchange -> redirect(exchange, "/cat.png"));
-        httpsServer.on("/cat.png", exchange -> LoopbackHttpServer.sendFixedLength(exchange, 200, IMAGE));
+    void download_should_failAlike_when_loopbackPortIsClosedOrOpenOrSpelledAnotherWay() throws IOException {
+        // GIVEN the production guard (system resolver), an open loopback https port and a closed one
+        HttpImageDownloader production = new HttpImageDownloader(
+                new GuardedHttpClient(new OutboundGuard(HostResolver.SYSTEM, false)), Duration.ofSeconds(2));
+        LoopbackHttpServer loopback = LoopbackHttpServer.https(TestTls.LOOPBACK)
+                .on("/cat.png", exchange -> LoopbackHttpServer.sendFixedLength(exchange, 200, IMAGE));
+        int closed = closedPort();
 
-        // WHEN / THEN
-        assertThat(secure.download(httpsServer.uri("/old.png"), 1000)).isEqualTo(IMAGE);
-        assertThat(httpsServer.requestUris()).extracting(URI::getPath).containsExactly("/old.png", "/cat.png");
+        // WHEN
+        List<String> messages;
+        try (loopback) {
+            messages = Stream.of(
+                            loopback.uri("/cat.png"),
+                            URI.create("https://127.0.0.1:" + closed + "/cat.png"),
+                            URI.create("https://[::ffff:127.0.0.1]:" + loopback.port() + "/cat.png"),
+                            URI.create("https://2130706433:" + loopback.port() + "/cat.png"),
+                            URI.create("https://localhost:" + loopback.port() + "/cat.png"),
+                            URI.create("https://localhost/cat.png"),
+                            URI.create("https://127.0.0.1/cat.png"))
+                    .map(url -> catchThrowable(() -> production.download(url, 1000)).getMessage())
+                    .toList();
+            // THEN nothing was served and the caller cannot tell them apart
+            assertThat(loopback.requestUris()).isEmpty();
+        }
+        assertThat(Set.copyOf(messages)).containsExactly(ImageDownloadException.MESSAGE);
     }
 
     @Test
-    void download_should_refuseRedirect_when_targetIsPlainHttp() {
-        // GIVEN an https URL that redirects to http
-        httpServer.on("/cat.png", exchange -> LoopbackHttpServer.sendFixedLength(exchange, 200, IMAGE));
-        httpsServer.on("/old.png", exchange -> redirect(exchange, httpServer.uri("/cat.png").toString()));
+    void download_should_failAlike_when_aPublicHostIsClosedAnswersAnErrorOrRedirectsInside() throws IOException {
+        // GIVEN a public name on a closed port, one with no DNS answer, an error page, a redirect to loopback
+        network.name("closed.test", "93.184.215.20").route("93.184.215.20", closedPort());
+        server.on("/gone.png", exchange -> LoopbackHttpServer.sendFixedLength(exchange, 404, IMAGE));
+        server.on("/inside.png", exchange -> redirect(exchange, "https://inside.test/cat.png"));
+        server.on("/meta.png", exchange -> redirect(exchange, "https://169.254.169.254/latest/meta-data/"));
 
-        // WHEN / THEN the downgrade is refused and the http server never hears from us
-        assertThatThrownBy(() -> secure.download(httpsServer.uri("/old.png"), 1000))
-                .isInstanceOf(ImageDownloadException.class)
-                .hasMessageContaining("redirect target must be an https URL");
-        assertThat(httpServer.requestUris()).isEmpty();
+        // WHEN
+        List<ImageDownloadException> failures = Stream.of(
+                        "https://closed.test/cat.png", "https://nowhere.test/cat.png", "https://images.test/gone.png",
+                        "https://images.test/inside.png", "https://images.test/meta.png", "https://inside.test/cat.png")
+                .map(url -> catchThrowableOfType(() -> downloader.download(URI.create(url), 1000),
+                        ImageDownloadException.class))
+                .toList();
+
+        // THEN one message for the caller; the log detail says what happened
+        assertThat(failures).extracting(Throwable::getMessage).containsOnly(ImageDownloadException.MESSAGE);
+        assertThat(failures).extracting(ImageDownloadException::detail)
+                .anySatisfy(detail -> assertThat(detail).startsWith("CONNECT"))
+                .anySatisfy(detail -> assertThat(detail).startsWith("DNS"))
+                .anySatisfy(detail -> assertThat(detail).startsWith("HTTP_STATUS").contains("404"))
+                .anySatisfy(detail -> assertThat(detail).startsWith("REFUSED_ADDRESS").contains("169.254.169.254"));
     }
 
     @Test
-    void download_should_giveUp_when_redirectedMoreThanThreeTimes() {
-        // GIVEN a redirect loop
-        httpsServer.on("/loop.png", exchange -> redirect(exchange, "/loop.png"));
+    void download_should_keepTheQueryOutOfTheDetail_when_theDownloadFails() {
+        // GIVEN a missing image behind a signed URL
+        server.on("/gone.png", exchange -> LoopbackHttpServer.sendFixedLength(exchange, 404, IMAGE));
 
-        // WHEN / THEN three redirects are followed, the fourth is refused
-        assertThatThrownBy(() -> secure.download(httpsServer.uri("/loop.png"), 1000))
-                .isInstanceOf(ImageDownloadException.class)
-                .hasMessageContaining("redirected more than 3 times");
-        assertThat(httpsServer.requestUris()).hasSize(4);
+        // WHEN
+        ImageDownloadException failed = catchThrowableOfType(
+                () -> downloader.download(URI.create("https://images.test/gone.png?sig=secret"), 1000),
+                ImageDownloadException.class);
+
+        // THEN
+        assertThat(failed.detail()).contains("images.test/gone.png").doesNotContain("secret");
     }
 
     @Test
-    void download_should_rejectPlainHttp_when_insecureIsNotAllowed() {
-        // GIVEN an http image URL
-        httpServer.on("/cat.png", exchange -> LoopbackHttpServer.sendFixedLength(exchange, 200, IMAGE));
+    void download_should_acceptTheImage_when_itsLengthEqualsTheLimit() {
+        server.on("/cat.png", exchange -> LoopbackHttpServer.sendFixedLength(exchange, 200, new byte[1000]));
 
-        // WHEN / THEN it is refused without a request
-        assertThatThrownBy(() -> secure.download(httpServer.uri("/cat.png"), 1000))
-                .isInstanceOf(ImageDownloadException.class)
-                .hasMessageContaining("must be an https URL");
-        assertThat(httpServer.requestUris()).isEmpty();
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"file:///etc/passwd", "ftp://127.0.0.1/cat.png", "https:/no-host.png"})
-    void download_should_rejectOtherSchemes_when_insecureIsAllowed(String url) {
-        // WHEN / THEN even the local-use downloader speaks only http(s) to a host
-        assertThatThrownBy(() -> insecure.download(URI.create(url), 1000))
-                .isInstanceOf(ImageDownloadException.class)
-                .hasMessageContaining("must be an http(s) URL");
+        assertThat(downloader.download(URI.create("https://images.test/cat.png"), 1000)).hasSize(1000);
     }
 
     @Test
-    void download_should_readTheWholeBody_when_responseIsChunked() {
-        // GIVEN an http server (local use) answering without Content-Length
-        byte[] image = new byte[3000];
-        Arrays.fill(image, (byte) 7);
-        httpServer.on("/cat.png", exchange -> LoopbackHttpServer.sendChunked(exchange, 200, image));
+    void download_should_throwTooLarge_when_contentLengthExceedsTheLimit() {
+        server.on("/big.png", exchange -> LoopbackHttpServer.sendFixedLength(exchange, 200, new byte[1001]));
 
-        // WHEN / THEN
-        assertThat(insecure.download(httpServer.uri("/cat.png"), 3000)).isEqualTo(image);
-    }
-
-    @Test
-    void download_should_acceptTheImage_when_contentLengthEqualsTheLimit() {
-        // GIVEN an image of exactly the limit
-        httpServer.on("/cat.png", exchange -> LoopbackHttpServer.sendFixedLength(exchange, 200, new byte[1000]));
-
-        // WHEN / THEN
-        assertThat(insecure.download(httpServer.uri("/cat.png"), 1000)).hasSize(1000);
-    }
-
-    @Test
-    void download_should_throwTooLarge_when_contentLengthExceedsLimit() {
-        // GIVEN an image one byte over the limit
-        httpServer.on("/big.png", exchange -> LoopbackHttpServer.sendFixedLength(exchange, 200, new byte[1001]));
-
-        // WHEN / THEN
-        assertThatThrownBy(() -> insecure.download(httpServer.uri("/big.png"), 1000))
+        assertThatThrownBy(() -> downloader.download(URI.create("https://images.test/big.png"), 1000))
                 .isInstanceOf(MediaTooLargeException.class)
                 .hasMessageContaining("1000");
     }
 
     @Test
-    void download_should_throwTooLarge_when_chunkedBodyExceedsLimit() {
-        // GIVEN a chunked body far over the limit
-        httpServer.on("/big.png", exchange -> LoopbackHttpServer.sendChunked(exchange, 200, new byte[50_000]));
+    void download_should_throwTooLarge_when_aChunkedBodyExceedsTheLimit() {
+        server.on("/big.png", exchange -> LoopbackHttpServer.sendChunked(exchange, 200, new byte[50_000]));
 
-        // WHEN / THEN
-        assertThatThrownBy(() -> insecure.download(httpServer.uri("/big.png"), 1000))
+        assertThatThrownBy(() -> downloader.download(URI.create("https://images.test/big.png"), 1000))
                 .isInstanceOf(MediaTooLargeException.class);
     }
 
     @Test
-    void download_should_failWithTheStatus_when_serverAnswersNot2xx() {
-        // GIVEN a missing image behind a signed URL
-        httpServer.on("/gone.png", exchange -> LoopbackHttpServer.sendFixedLength(exchange, 404,
-                "not here".getBytes(StandardCharsets.UTF_8)));
+    void download_should_readTheWholeBody_when_theResponseIsChunked() {
+        byte[] image = new byte[3000];
+        java.util.Arrays.fill(image, (byte) 7);
+        server.on("/cat.png", exchange -> LoopbackHttpServer.sendChunked(exchange, 200, image));
 
-        // WHEN / THEN the status is named, the query is not
-        assertThatThrownBy(() -> insecure.download(httpServer.uri("/gone.png?sig=secret"), 1000))
-                .isInstanceOf(ImageDownloadException.class)
-                .hasMessageContaining("HTTP 404")
-                .hasMessageNotContaining("secret");
+        assertThat(downloader.download(URI.create("https://images.test/cat.png"), 3000)).isEqualTo(image);
     }
 
     @Test
-    void download_should_timeOut_when_serverStallsMidBody() {
+    void download_should_giveUpAtTheDeadline_when_theServerStallsMidBody() {
         // GIVEN a server that sends headers and a little of the body, then stalls
-        httpServer.on("/slow.png", exchange -> {
+        server.on("/slow.png", exchange -> {
             exchange.sendResponseHeaders(200, 100);
             exchange.getResponseBody().write(new byte[10]);
             exchange.getResponseBody().flush();
             sleep(Duration.ofSeconds(10));
         });
-        HttpImageDownloader impatient = new HttpImageDownloader(client(), Duration.ofMillis(300), true);
+        HttpImageDownloader impatient = downloader(Duration.ofMillis(300));
 
         // WHEN
         long started = System.nanoTime();
-        Throwable thrown = catchThrowable(
-                () -> impatient.download(httpServer.uri("/slow.png"), 1000));
+        ImageDownloadException thrown = catchThrowableOfType(
+                () -> impatient.download(URI.create("https://images.test/slow.png"), 1000), ImageDownloadException.class);
 
-        // THEN it gives up after about the read timeout
-        assertThat(thrown).isInstanceOf(ImageDownloadException.class).hasMessageContaining("timed out");
+        // THEN
+        assertThat(thrown.detail()).startsWith("TIMEOUT");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
     }
 
-    @Test
-    void constructor_should_rejectAClientThatFollowsRedirects() {
-        // GIVEN a client that would follow redirects without our checks
-        HttpClient following = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+    private HttpImageDownloader downloader(Duration deadline) {
+        return new HttpImageDownloader(new GuardedHttpClient(new OutboundGuard(network, false), network,
+                TestTls.IMAGES_TEST.getSocketFactory()), deadline);
+    }
 
-        // WHEN / THEN
-        assertThatThrownBy(() -> new HttpImageDownloader(following, TIMEOUT, false))
-                .isInstanceOf(IllegalArgumentException.class);
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     private static void redirect(HttpExchange exchange, String location) throws IOException {
@@ -205,31 +198,6 @@ class HttpImageDownloaderTest {
             Thread.sleep(duration.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static HttpClient client() {
-        return HttpClient.newBuilder()
-                .sslContext(TLS)
-                .connectTimeout(Duration.ofSeconds(2))
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
-    }
-
-    private static SSLContext loopbackTls() {
-        char[] password = "test-only".toCharArray();
-        try (InputStream in = HttpImageDownloaderTest.class.getResourceAsStream("/tls/loopback.p12")) {
-            KeyStore keyStore = KeyStore.getInstance("PKCS12");
-            keyStore.load(in, password);
-            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keys.init(keyStore, password);
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(keyStore);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
-            return context;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("test TLS setup failed", e);
         }
     }
 }

@@ -5,13 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.klingvideo.pipeline.domain.MediaNotFoundException;
 import com.klingvideo.pipeline.domain.MediaTooLargeException;
+import com.klingvideo.pipeline.outbound.GuardedHttpClient;
+import com.klingvideo.pipeline.outbound.HostResolver;
+import com.klingvideo.pipeline.outbound.LoopbackHttpServer;
+import com.klingvideo.pipeline.outbound.OutboundGuard;
 import com.klingvideo.pipeline.domain.ObjectInfo;
 import com.klingvideo.pipeline.model.S3Location;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,12 +36,16 @@ class S3MediaStoreTest {
             "<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>";
 
     private final FakeSdkHttpClient http = new FakeSdkHttpClient();
-    private final HttpClient downloads = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final Duration DEADLINE = Duration.ofSeconds(5);
+    /** The local stack's downloads: loopback and http allowed, everything else guarded as in AWS. */
+    private final GuardedHttpClient downloads = new GuardedHttpClient(new OutboundGuard(HostResolver.SYSTEM, true));
+    private final S3MediaStore strictStore = new S3MediaStore(TestSdkClients.s3(http), TestSdkClients.presigner(),
+            new GuardedHttpClient(new OutboundGuard(HostResolver.SYSTEM, false)), DEADLINE);
     private final S3MediaStore store =
-            new S3MediaStore(TestSdkClients.s3(http), TestSdkClients.presigner(), downloads);
+            new S3MediaStore(TestSdkClients.s3(http), TestSdkClients.presigner(), downloads, DEADLINE);
     /** 1 KiB parts and a 3 KiB limit, so multipart copies need only a few kilobytes. */
     private final S3MediaStore smallPartStore =
-            new S3MediaStore(TestSdkClients.s3(http), TestSdkClients.presigner(), downloads, 1024, 3072);
+            new S3MediaStore(TestSdkClients.s3(http), TestSdkClients.presigner(), downloads, DEADLINE, 1024, 3072);
     private final LoopbackHttpServer source = LoopbackHttpServer.http();
 
     @AfterEach
@@ -220,7 +227,7 @@ class S3MediaStoreTest {
     @Test
     void copyFromUrl_should_fetchTheSignedUrlVerbatim_and_putWithLength_when_contentLengthIsKnown() {
         // GIVEN a signed download URL with an encoded character in its query
-        byte[] video = randomBytes(5000);
+        byte[] video = mp4(5000);
         source.on("/video.mp4", exchange -> LoopbackHttpServer.sendFixedLength(exchange, 200, video));
         http.respond(200, "", "ETag", "\"e\"");
         URI signed = source.uri("/video.mp4?X-Sig=a%2Fb&exp=1");
@@ -241,7 +248,7 @@ class S3MediaStoreTest {
     @Test
     void copyFromUrl_should_uploadInParts_when_chunkedResponseIsLargerThanAPart() {
         // GIVEN a chunked download (no Content-Length) of 2.5 parts
-        byte[] video = randomBytes(2560);
+        byte[] video = mp4(2560);
         source.on("/video.mp4", exchange -> LoopbackHttpServer.sendChunked(exchange, 200, video));
         http.respond(200, "<InitiateMultipartUploadResult><Bucket>media-bucket</Bucket><Key>outputs/job-1.mp4</Key>"
                         + "<UploadId>up-1</UploadId></InitiateMultipartUploadResult>", "Content-Type", XML)
@@ -281,7 +288,7 @@ class S3MediaStoreTest {
     @Test
     void copyFromUrl_should_putOnce_when_chunkedResponseFitsInOnePart() {
         // GIVEN a small chunked download
-        byte[] video = randomBytes(900);
+        byte[] video = mp4(900);
         source.on("/video.mp4", exchange -> LoopbackHttpServer.sendChunked(exchange, 200, video));
         http.respond(200, "", "ETag", "\"e\"");
 
@@ -298,7 +305,7 @@ class S3MediaStoreTest {
     @Test
     void copyFromUrl_should_abortTheUpload_when_chunkedResponseExceedsTheLimit() {
         // GIVEN a chunked download bigger than the 3 KiB limit
-        source.on("/video.mp4", exchange -> LoopbackHttpServer.sendChunked(exchange, 200, randomBytes(5000)));
+        source.on("/video.mp4", exchange -> LoopbackHttpServer.sendChunked(exchange, 200, mp4(5000)));
         http.respond(200, "<InitiateMultipartUploadResult><UploadId>up-1</UploadId></InitiateMultipartUploadResult>",
                         "Content-Type", XML)
                 .respond(200, "", "ETag", "\"p1\"")
@@ -319,7 +326,7 @@ class S3MediaStoreTest {
     @Test
     void copyFromUrl_should_refuseBeforeUploading_when_contentLengthExceedsTheLimit() {
         // GIVEN a download that announces more than the limit
-        source.on("/video.mp4", exchange -> LoopbackHttpServer.sendFixedLength(exchange, 200, randomBytes(4000)));
+        source.on("/video.mp4", exchange -> LoopbackHttpServer.sendFixedLength(exchange, 200, mp4(4000)));
 
         // WHEN / THEN
         assertThatThrownBy(() -> smallPartStore.copyFromUrl(source.uri("/video.mp4"), VIDEO, "video/mp4"))
@@ -348,7 +355,7 @@ class S3MediaStoreTest {
         // GIVEN a download that announces 5000 bytes and stops after 1000
         source.on("/video.mp4", exchange -> {
             exchange.sendResponseHeaders(200, 5000);
-            exchange.getResponseBody().write(randomBytes(1000));
+            exchange.getResponseBody().write(mp4(1000));
             exchange.getResponseBody().flush();
             exchange.getHttpContext().getServer().stop(0);
         });
@@ -359,6 +366,57 @@ class S3MediaStoreTest {
                 .isInstanceOf(UncheckedIOException.class)
                 .hasMessageContaining("broke off")
                 .hasMessageNotContaining("sig=s");
+    }
+
+    @Test
+    void copyFromUrl_should_storeNothing_when_theBodyIsNotAnMp4() {
+        // GIVEN a video URL that answers 200 with an error page
+        source.on("/video.mp4", exchange -> LoopbackHttpServer.sendFixedLength(exchange, 200,
+                "<html><body>Access denied</body></html>".getBytes(StandardCharsets.UTF_8)));
+        http.respond(200, "", "ETag", "\"e\"");
+
+        // WHEN / THEN the copy fails as a download failure (worth retrying) and nothing reaches the bucket
+        assertThatThrownBy(() -> store.copyFromUrl(source.uri("/video.mp4?sig=s"), VIDEO, "video/mp4"))
+                .isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("not an MP4");
+        assertThat(http.requests()).isEmpty();
+    }
+
+    @Test
+    void copyFromUrl_should_refusePlainHttp_when_loopbackUrlsAreNotAllowed() {
+        // GIVEN a production store and an http video URL
+        source.on("/video.mp4", exchange -> LoopbackHttpServer.sendFixedLength(exchange, 200, mp4(2000)));
+        http.respond(200, "", "ETag", "\"e\"");
+
+        // WHEN / THEN it is refused without a request
+        assertThatThrownBy(() -> strictStore.copyFromUrl(source.uri("/video.mp4"), VIDEO, "video/mp4"))
+                .isInstanceOf(UncheckedIOException.class);
+        assertThat(source.requestUris()).isEmpty();
+        assertThat(http.requests()).isEmpty();
+    }
+
+    @Test
+    void copyFromUrl_should_checkTheRedirectTarget_when_theVideoUrlRedirects() {
+        // GIVEN a video URL that redirects to loopback spelled as one decimal number
+        source.on("/video.mp4", exchange -> LoopbackHttpServer.sendFixedLength(exchange, 200, mp4(2000)));
+        source.on("/moved.mp4", exchange -> {
+            exchange.getResponseHeaders().add("Location", "http://2130706433:" + source.port() + "/video.mp4");
+            exchange.sendResponseHeaders(302, -1);
+        });
+        http.respond(200, "", "ETag", "\"e\"");
+
+        // WHEN / THEN the hop is refused and nothing is stored
+        assertThatThrownBy(() -> store.copyFromUrl(source.uri("/moved.mp4"), VIDEO, "video/mp4"))
+                .isInstanceOf(UncheckedIOException.class);
+        assertThat(source.requestUris()).extracting(URI::getPath).containsExactly("/moved.mp4");
+        assertThat(http.requests()).isEmpty();
+    }
+
+    /** Bytes that start like an MP4 file: a box of type {@code ftyp} at offset 4. */
+    private static byte[] mp4(int size) {
+        byte[] bytes = randomBytes(size);
+        System.arraycopy(new byte[] {0, 0, 0, 0x18, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm'}, 0, bytes, 0, 12);
+        return bytes;
     }
 
     private static byte[] randomBytes(int size) {

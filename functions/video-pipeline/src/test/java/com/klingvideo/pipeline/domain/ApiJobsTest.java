@@ -92,7 +92,10 @@ class ApiJobsTest {
     void create_should_reject_when_urlUnreachable() {
         assertThatThrownBy(() -> f.api.create(new ApiJobRequest(new ImageInput("https://shop.example/none.jpg", null,
                 null), null, prompt("p"), null, null), "key-1"))
-                .isInstanceOf(InvalidJobRequestException.class).hasMessageContaining("404");
+                .isInstanceOf(InvalidJobRequestException.class)
+                .hasMessageNotContaining("10.0.0.7")
+                .satisfies(e -> assertThat(((InvalidJobRequestException) e).errors())
+                        .extracting(FieldError::code).containsExactly(FieldError.IMAGE_URL_UNAVAILABLE));
     }
 
     @Test

@@ -176,7 +176,7 @@ class JobSubmitterTest {
         assertThat(second.job().submitUnconfirmed()).isTrue();
         assertThat(second.waitSeconds()).isPositive();
         assertThat(second.inQueue()).isFalse();
-        assertThat(second.job().lastError()).contains("already exists");
+        assertThat(second.job().lastError()).isEqualTo("Kling 1201");
         assertThat(f.capacity.holds()).extracting(SlotHold::jobId).containsExactly("u-job1");
         // AND the lookups go on until one finds the task, which the job then follows: one task in all
         JobSubmitter.Outcome outcome = second;

@@ -204,11 +204,24 @@ class StatusCheckerTest {
         StatusChecker.Step step = f.checker.check(jobId);
         assertThat(step.status()).isNotIn(JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.TIMED_OUT);
         assertThat(step.waitSeconds()).isPositive();
-        assertThat(f.store.get(jobId).lastError()).contains("copying the video").doesNotContain("x-sig");
+        assertThat(f.store.get(jobId).lastError()).contains("could not be copied").doesNotContain("x-sig");
         // WHEN the loop checks again after the wait THEN the copy succeeds
         f.clock.advance(Duration.ofSeconds(step.waitSeconds()));
         f.kling.answerQuery(FakeVideoGenerator.succeeded("task-1", VIDEO_URL));
         assertThat(f.checker.check(jobId).status()).isEqualTo(JobStatus.SUCCEEDED);
+    }
+
+    @Test
+    void check_should_failVideoTooLarge_when_klingsVideoIsOverTheCopyLimit() {
+        PipelineFixture f = new PipelineFixture();
+        String jobId = submittedJob(f);
+        f.media.putRemote(VIDEO_URL, new byte[] {0, 0, 0, 24, 'f', 't', 'y', 'p'});
+        f.media.failRemoteTooLarge();
+        f.kling.answerQuery(FakeVideoGenerator.succeeded("task-1", VIDEO_URL));
+        StatusChecker.Step step = f.checker.check(jobId);
+        assertThat(step.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(f.store.get(jobId).failure().code()).isEqualTo("VIDEO_TOO_LARGE");
+        assertThat(f.capacity.holds()).isEmpty();
     }
 
     @Test
@@ -260,7 +273,7 @@ class StatusCheckerTest {
         assertThat(step.pollCount()).isEqualTo(1);
         Job job = f.store.get(jobId);
         assertThat(job.failure()).isNull();
-        assertThat(job.lastError()).contains("States.Timeout").doesNotContain("arn:aws");
+        assertThat(job.lastError()).contains("timed out").doesNotContain("arn:aws");
         assertThat(f.capacity.holds()).extracting(SlotHold::jobId).containsExactly(jobId);
         // AND the next check finds the video
         f.media.putRemote(VIDEO_URL, new byte[] {0, 0, 0, 24, 'f', 't', 'y', 'p'});
@@ -314,7 +327,8 @@ class StatusCheckerTest {
         assertThat(step.status()).isEqualTo(JobStatus.FAILED);
         Job job = f.store.get(jobId);
         assertThat(job.failure().code()).isEqualTo("STATUS_CHECK_ERROR");
-        assertThat(job.failure().reason()).contains("IllegalStateException").doesNotContain("boom");
+        assertThat(job.failure().reason()).contains("an internal error").doesNotContain("boom")
+                .doesNotContain("IllegalStateException");
         assertThat(f.capacity.holds()).isEmpty();
     }
 

@@ -71,7 +71,7 @@ class CheckStatusHandlerTest {
         assertThat(out.path("status").asText()).isEqualTo("SUBMITTED");
         assertThat(out.path("inQueue").asBoolean()).isFalse();
         assertThat(out.path("waitSeconds").asLong()).isPositive();
-        assertThat(f.store.get(jobId).lastError()).contains("States.Timeout").doesNotContain("slow");
+        assertThat(f.store.get(jobId).lastError()).contains("timed out").doesNotContain("slow");
         assertThat(f.kling.queries()).isEmpty();
     }
 

@@ -183,7 +183,11 @@ class JobsApiHandlerTest {
         JsonNode paused = body(handler.handleRequest(pause, null));
         assertThat(paused.path("intakePaused").asBoolean()).isTrue();
         assertThat(paused.path("pause").path("by").asText()).isEqualTo("OPERATOR");
-        assertThat(paused.path("pause").path("reason").asText()).contains("topping up").contains("user/ops");
+        assertThat(paused.path("pause").path("reason").asText()).isEqualTo("topping up");
+        // every API key holder reads GET /capacity: the operator's IAM identity is for the log only
+        APIGatewayProxyResponseEvent capacity = handler.handleRequest(request("GET", "/capacity", null), null);
+        assertThat(body(capacity).path("intakePaused").asBoolean()).isTrue();
+        assertThat(capacity.getBody()).doesNotContain("arn:aws").doesNotContain("123456789012");
         // while paused a new job waits, and nothing is started
         handler.handleRequest(request("POST", "/jobs", createBody(640, 480, "")), null);
         assertThat(f.workflow.calls()).isEmpty();
@@ -227,6 +231,85 @@ class JobsApiHandlerTest {
         assertThat(response.getStatusCode()).isEqualTo(500);
         assertThat(body(response).path("error").path("code").asText()).isEqualTo("INTERNAL_ERROR");
         assertThat(response.getBody()).doesNotContain("boom");
+    }
+
+    @Test
+    void post_should_answerAStableCodeAndNoDetail_when_theImageUrlCannotBeFetched() throws IOException {
+        // GIVEN an image URL the downloader cannot fetch (its detail names the address it dialled)
+        APIGatewayProxyResponseEvent response = handler.handleRequest(request("POST", "/jobs",
+                "{\"image\":{\"url\":\"https://inside.example/cat.jpg\"},\"prompt\":\"A kettle\"}"), null);
+
+        // THEN the caller gets a stable code and a generic message, nothing of the detail
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        JsonNode field = body(response).path("error").path("fields").get(0);
+        assertThat(field.path("field").asText()).isEqualTo("image");
+        assertThat(field.path("code").asText()).isEqualTo("IMAGE_URL_UNAVAILABLE");
+        assertThat(response.getBody()).doesNotContain("10.0.0.7").doesNotContain("ConnectException")
+                .doesNotContain("CONNECT");
+    }
+
+    @Test
+    void get_should_notShowTheCause_when_theJobWasAbandonedAfterAnInternalError() throws IOException {
+        // GIVEN a job whose status checks failed with an AWS error naming a role and a table
+        String jobId = body(handler.handleRequest(request("POST", "/jobs", createBody(640, 480, "")), null))
+                .path("jobId").asText();
+        f.runNewExecutions();
+        f.checker.recordFailure(jobId, "software.amazon.awssdk.services.dynamodb.model.DynamoDbException",
+                "User: arn:aws:sts::123456789012:assumed-role/CheckStatusRole/fn is not authorized to perform:"
+                        + " dynamodb:UpdateItem on resource: arn:aws:dynamodb:us-east-1:123456789012:table/Jobs"
+                        + " (Service: DynamoDb, Status Code: 400, Request ID: R1)");
+
+        // WHEN
+        APIGatewayProxyResponseEvent response = handler.handleRequest(
+                request("GET", "/jobs/{jobId}", null).withPathParameters(Map.of("jobId", jobId)), null);
+
+        // THEN the job (still followed: Kling holds its task) says a check failed, and nothing of the exception
+        JsonNode job = body(response);
+        assertThat(job.path("status").asText()).isEqualTo("SUBMITTED");
+        assertThat(job.path("lastError").asText()).isEqualTo("a status check failed (an internal error)");
+        assertThat(response.getBody()).doesNotContain("arn:aws").doesNotContain("123456789012")
+                .doesNotContain("DynamoDbException").doesNotContain("Request ID").doesNotContain("awssdk");
+    }
+
+    @Test
+    void get_should_notShowTheTransportError_when_aJobWaitsAfterKlingWasUnreachable() throws IOException {
+        // GIVEN Kling's create failed at the transport, with a message naming a proxy and its address
+        f.kling.failCreate(new com.klingvideo.pipeline.domain.KlingRetryableException("io", 0,
+                "Kling create got no answer (io: ConnectException Connection refused: proxy.corp.internal/10.1.2.3:3128)",
+                false, null));
+        String jobId = body(handler.handleRequest(request("POST", "/jobs", createBody(640, 480, "")), null))
+                .path("jobId").asText();
+        f.runNewExecutions();
+
+        // WHEN
+        APIGatewayProxyResponseEvent response = handler.handleRequest(
+                request("GET", "/jobs/{jobId}", null).withPathParameters(Map.of("jobId", jobId)), null);
+
+        // THEN the job shows that Kling is retried, not the exception's text
+        assertThat(body(response).path("lastError").asText()).isEqualTo("Kling io");
+        assertThat(response.getBody()).doesNotContain("10.1.2.3").doesNotContain("proxy.corp");
+    }
+
+    @Test
+    void anyRoute_should_answerWithoutTheMessage_when_anIllegalArgumentComesFromInside() throws IOException {
+        // GIVEN a store that fails with an IllegalArgumentException naming a table
+        JobStore broken = new JobStore() {
+            public boolean create(Job job) { throw new IllegalArgumentException("arn:aws:dynamodb:us-east-1:1:table/J"); }
+            public Optional<Job> find(String jobId) { throw new IllegalArgumentException("arn:aws:dynamodb:us-east-1:1:table/J"); }
+            public Job update(Job job) { throw new IllegalArgumentException("arn:aws:dynamodb:us-east-1:1:table/J"); }
+            public JobPage list(JobStatus status, int limit, String nextToken) {
+                throw new IllegalArgumentException("arn:aws:dynamodb:us-east-1:1:table/J");
+            }
+        };
+        ApiJobs api = new ApiJobs(broken, f.media, (u, m) -> new byte[0], new ImageValidation(f.media), f.launcher,
+                f.governor, f.settings, f.clock);
+
+        // WHEN
+        APIGatewayProxyResponseEvent response = new JobsApiHandler(api).handleRequest(
+                request("GET", "/jobs/{jobId}", null).withPathParameters(Map.of("jobId", "x")), null);
+
+        // THEN
+        assertThat(response.getBody()).doesNotContain("arn:aws");
     }
 
     @Test

@@ -32,6 +32,7 @@ public final class InMemoryMediaStore implements MediaStore {
     private final List<URI> copiedFrom = new ArrayList<>();
     private final AtomicLong versions = new AtomicLong();
     private volatile int remoteFailuresLeft;
+    private volatile boolean remoteTooLarge;
 
     /** Stores an object with user metadata; returns its version id (the location's, when it names one). */
     public String putObject(S3Location location, byte[] content, Map<String, String> metadata) {
@@ -47,6 +48,11 @@ public final class InMemoryMediaStore implements MediaStore {
     /** The next {@code count} copies from a URL fail as a network error would. */
     public void failRemote(int count) {
         remoteFailuresLeft = count;
+    }
+
+    /** Every copy from a URL finds a file bigger than the copy limit. */
+    public void failRemoteTooLarge() {
+        remoteTooLarge = true;
     }
 
     public Optional<StoredObject> object(S3Location location) {
@@ -134,6 +140,9 @@ public final class InMemoryMediaStore implements MediaStore {
     @Override
     public synchronized long copyFromUrl(URI source, S3Location target, String contentType) {
         copiedFrom.add(source);
+        if (remoteTooLarge) {
+            throw new MediaTooLargeException("file at " + source.getHost(), 1);
+        }
         if (remoteFailuresLeft > 0) {
             remoteFailuresLeft--;
             throw new UncheckedIOException(new java.io.IOException("connection reset by " + source.getHost()));

@@ -101,7 +101,9 @@ public final class PipelineFixture {
     private byte[] download(URI url) {
         byte[] bytes = downloads.get(url.toString());
         if (bytes == null) {
-            throw new ImageDownloadException("HTTP 404 from " + url.getHost());
+            // As the real downloader words it: the detail names what was dialled, for the log only.
+            throw new ImageDownloadException("CONNECT: https://" + url.getHost() + "/: no connection"
+                    + " (10.0.0.7 ConnectException)");
         }
         return bytes;
     }

@@ -291,6 +291,38 @@ class KlingClientOfficialTest {
         assertThat(e.ambiguous()).isFalse();
     }
 
+    @Test
+    void query_should_refuseToReadTheAnswer_when_itsBodyIsLargerThanOneMebibyte() {
+        // GIVEN a well-formed answer padded past 1 MiB
+        String padded = Fixtures.read("official/query-processing.json")
+                .replace("\"task_status_msg\":\"\"", "\"task_status_msg\":\"" + "x".repeat(1024 * 1024) + "\"");
+        assertThat(padded.length()).isGreaterThan(KlingClient.MAX_ANSWER_BYTES);
+        kling.reply(200, padded);
+
+        // WHEN
+        KlingRetryableException e = catchThrowableOfType(KlingRetryableException.class, () -> client.query(TASK_ID));
+
+        // THEN it is not parsed, and the check is tried again later
+        assertThat(e).isNotNull();
+        assertThat(e.code()).isEqualTo("unreadable_response");
+        assertThat(e.getMessage()).contains("larger than");
+    }
+
+    @Test
+    void create_should_beAmbiguous_when_theAnswerIsLargerThanOneMebibyte() {
+        // GIVEN a create accepted with an answer padded past 1 MiB
+        kling.reply(200, Fixtures.read("official/create-submitted.json")
+                .replaceFirst("\\{", "{\"pad\":\"" + "x".repeat(1024 * 1024) + "\","));
+
+        // WHEN
+        KlingRetryableException e = catchThrowableOfType(KlingRetryableException.class,
+                () -> client.create(request("5")));
+
+        // THEN the task may exist: it is looked up before anything is sent again
+        assertThat(e.code()).isEqualTo("unreadable_response");
+        assertThat(e.ambiguous()).isTrue();
+    }
+
     @ParameterizedTest
     @CsvSource({"502, ''", "503, <html><body>Service Unavailable</body></html>"})
     void create_should_throwAmbiguousRetryable_when_5xxWithoutAReadableBody(int status, String body) {

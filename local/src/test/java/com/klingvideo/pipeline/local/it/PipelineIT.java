@@ -10,7 +10,10 @@ import com.klingvideo.pipeline.local.LocalStackOptions;
 import com.klingvideo.pipeline.local.RepositoryLayout;
 import com.klingvideo.pipeline.model.Job;
 import com.klingvideo.pipeline.model.JobStatus;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -74,6 +77,40 @@ class PipelineIT {
             assertThat(create.path("duration").isTextual()).isTrue();
             assertThat(create.path("image").asText()).startsWith("http://").contains("X-Amz-Signature");
         });
+    }
+
+    @Test
+    void api_should_fetchALoopbackImageUrl_but_refuseTheMetadataAddress_when_localUrlsAreAllowed() throws Exception {
+        // GIVEN an image served on loopback, as the local stack's setting (ALLOW_LOOPBACK_URLS=1) permits
+        byte[] image = TestImages.jpeg(640, 480);
+        HttpServer images = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        images.createContext("/kettle.jpg", exchange -> {
+            try (exchange) {
+                exchange.sendResponseHeaders(200, image.length);
+                exchange.getResponseBody().write(image);
+            }
+        });
+        images.start();
+        try {
+            String url = "http://127.0.0.1:" + images.getAddress().getPort() + "/kettle.jpg?sig=a%2Fb";
+
+            // WHEN it is posted by URL THEN the job is admitted with the image kept in the bucket
+            HttpResponse<String> created = post("/jobs", JSON.writeValueAsString(Map.of(
+                    "image", Map.of("url", url), "prompt", "A kettle")), LOCAL.stack().endpoints().apiKey());
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+            assertThat(JSON.readTree(created.body()).path("image").path("key").asText()).startsWith("api-inputs/");
+
+            // WHEN the metadata service is named THEN it is refused with the stable code and nothing more
+            HttpResponse<String> refused = post("/jobs", JSON.writeValueAsString(Map.of(
+                    "image", Map.of("url", "http://169.254.169.254/latest/meta-data/"), "prompt", "A kettle")),
+                    LOCAL.stack().endpoints().apiKey());
+            assertThat(refused.statusCode()).isEqualTo(400);
+            assertThat(JSON.readTree(refused.body()).path("error").path("fields").get(0).path("code").asText())
+                    .isEqualTo("IMAGE_URL_UNAVAILABLE");
+            assertThat(refused.body()).doesNotContain("LINK_LOCAL").doesNotContain("169.254.169.254 is");
+        } finally {
+            images.stop(0);
+        }
     }
 
     @Test

@@ -1,4 +1,4 @@
-package com.klingvideo.pipeline.aws;
+package com.klingvideo.pipeline.outbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

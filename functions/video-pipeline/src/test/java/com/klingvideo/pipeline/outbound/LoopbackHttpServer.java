@@ -1,4 +1,4 @@
-package com.klingvideo.pipeline.aws;
+package com.klingvideo.pipeline.outbound;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -17,12 +17,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.net.ssl.SSLContext;
 
-/** A JDK HTTP(S) server on 127.0.0.1 and a free port that records the raw request URIs it gets. */
-final class LoopbackHttpServer implements AutoCloseable {
+/** A JDK HTTP(S) server on 127.0.0.1 and a free port that records the raw request URIs (and Host headers) it gets. */
+public final class LoopbackHttpServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final List<URI> requestUris = new CopyOnWriteArrayList<>();
+    private final List<String> hostHeaders = new CopyOnWriteArrayList<>();
     private final String scheme;
 
     private LoopbackHttpServer(HttpServer server, String scheme) {
@@ -32,7 +33,7 @@ final class LoopbackHttpServer implements AutoCloseable {
         server.start();
     }
 
-    static LoopbackHttpServer http() {
+    public static LoopbackHttpServer http() {
         try {
             return new LoopbackHttpServer(HttpServer.create(loopback(), 0), "http");
         } catch (IOException e) {
@@ -40,7 +41,7 @@ final class LoopbackHttpServer implements AutoCloseable {
         }
     }
 
-    static LoopbackHttpServer https(SSLContext tls) {
+    public static LoopbackHttpServer https(SSLContext tls) {
         try {
             HttpsServer server = HttpsServer.create(loopback(), 0);
             server.setHttpsConfigurator(new HttpsConfigurator(tls));
@@ -55,9 +56,10 @@ final class LoopbackHttpServer implements AutoCloseable {
     }
 
     /** Serves {@code path} (and below) with {@code handler}, recording each request's raw URI. */
-    LoopbackHttpServer on(String path, HttpHandler handler) {
+    public LoopbackHttpServer on(String path, HttpHandler handler) {
         server.createContext(path, exchange -> {
             requestUris.add(exchange.getRequestURI());
+            hostHeaders.add(String.valueOf(exchange.getRequestHeaders().getFirst("Host")));
             try (exchange) {
                 handler.handle(exchange);
             }
@@ -66,16 +68,25 @@ final class LoopbackHttpServer implements AutoCloseable {
     }
 
     /** The URI of {@code pathAndQuery} on this server, as text, for example {@code /a?b=c}. */
-    URI uri(String pathAndQuery) {
+    public URI uri(String pathAndQuery) {
         return URI.create(scheme + "://127.0.0.1:" + server.getAddress().getPort() + pathAndQuery);
     }
 
-    List<URI> requestUris() {
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** The Host header of each request, in order. */
+    public List<String> hostHeaders() {
+        return List.copyOf(hostHeaders);
+    }
+
+    public List<URI> requestUris() {
         return List.copyOf(requestUris);
     }
 
     /** Answers with a body and its Content-Length. */
-    static void sendFixedLength(HttpExchange exchange, int status, byte[] body) throws IOException {
+    public static void sendFixedLength(HttpExchange exchange, int status, byte[] body) throws IOException {
         exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         if (body.length > 0) {
             try (OutputStream out = exchange.getResponseBody()) {
@@ -85,7 +96,7 @@ final class LoopbackHttpServer implements AutoCloseable {
     }
 
     /** Answers with chunked transfer encoding, so there is no Content-Length. */
-    static void sendChunked(HttpExchange exchange, int status, byte[] body) throws IOException {
+    public static void sendChunked(HttpExchange exchange, int status, byte[] body) throws IOException {
         exchange.sendResponseHeaders(status, 0);
         try (OutputStream out = exchange.getResponseBody()) {
             for (int offset = 0; offset < body.length; offset += 700) {
