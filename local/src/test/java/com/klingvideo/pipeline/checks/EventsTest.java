@@ -147,7 +147,7 @@ class EventsTest {
         assertThat(out.path("status").asText()).isEqualTo("SUBMITTED");
         assertThat(out.path("waitSeconds").asLong()).isPositive();
         assertThat(f.store.get(KNOWN_JOB).failure()).isNull();
-        assertThat(f.store.get(KNOWN_JOB).lastError()).contains("States.Timeout");
+        assertThat(f.store.get(KNOWN_JOB).lastError()).contains("timed out");
     }
 
     @Test
