@@ -96,7 +96,7 @@ final class TemplateDeployer {
         p.path("GlobalSecondaryIndexes").forEach(g -> indexes.add(GlobalSecondaryIndex.builder()
                 .indexName(g.path("IndexName").asText())
                 .keySchema(keys(g.path("KeySchema")))
-                .projection(Projection.builder().projectionType(g.path("Projection").path("ProjectionType").asText()).build())
+                .projection(projection(g.path("Projection")))
                 .build()));
         dynamo.createTable(CreateTableRequest.builder()
                 .tableName(ref(id))
@@ -105,6 +105,15 @@ final class TemplateDeployer {
                 .keySchema(keys(p.path("KeySchema")))
                 .globalSecondaryIndexes(indexes.isEmpty() ? null : indexes)
                 .build());
+    }
+
+    private static Projection projection(JsonNode projection) {
+        List<String> included = new ArrayList<>();
+        projection.path("NonKeyAttributes").forEach(attribute -> included.add(attribute.asText()));
+        return Projection.builder()
+                .projectionType(projection.path("ProjectionType").asText())
+                .nonKeyAttributes(included.isEmpty() ? null : included)
+                .build();
     }
 
     private static List<KeySchemaElement> keys(JsonNode schema) {

@@ -290,19 +290,26 @@ class TemplateTest {
         assertThat(keyOf(table.path("KeySchema"))).isEqualTo("jobId:HASH");
 
         Map<String, String> indexes = new HashMap<>();
+        Map<String, String> projections = new HashMap<>();
         table.path("GlobalSecondaryIndexes").forEach(index -> {
             indexes.put(index.path("IndexName").asText(), keyOf(index.path("KeySchema")));
-            assertThat(index.path("Projection").path("ProjectionType").asText()).isEqualTo("ALL");
+            projections.put(index.path("IndexName").asText(), index.path("Projection").toString());
         });
         assertThat(indexes).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "ByStatus", "status:HASH createdAt:RANGE",
-                "ByCreatedAt", "listPartition:HASH createdAt:RANGE"));
+                "ByCreatedAt", "listPartition:HASH createdAt:RANGE",
+                "ByOwner", "owner:HASH createdAt:RANGE"));
+        // the reaper reads whole jobs from ByStatus; a caller's listing needs only the keys and the status
+        // to filter on (the jobs themselves are read from the table)
+        assertThat(projections)
+                .containsEntry("ByStatus", "{\"ProjectionType\":\"ALL\"}")
+                .containsEntry("ByOwner", "{\"ProjectionType\":\"INCLUDE\",\"NonKeyAttributes\":[\"status\"]}");
 
         Map<String, String> attributes = new HashMap<>();
         table.path("AttributeDefinitions").forEach(attribute ->
                 attributes.put(attribute.path("AttributeName").asText(), attribute.path("AttributeType").asText()));
         assertThat(attributes).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "jobId", "S", "status", "S", "createdAt", "S", "listPartition", "S"));
+                "jobId", "S", "status", "S", "createdAt", "S", "listPartition", "S", "owner", "S"));
 
         assertThat(table.path("BillingMode").asText()).isEqualTo("PAY_PER_REQUEST");
         assertThat(table.path("PointInTimeRecoverySpecification").path("PointInTimeRecoveryEnabled").asBoolean()).isTrue();
