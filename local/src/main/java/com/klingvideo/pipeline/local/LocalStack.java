@@ -185,7 +185,7 @@ public final class LocalStack implements AutoCloseable {
         String otherApiKey = "local-" + randomHex(16);
         LocalApi.IamCredentials operator = new LocalApi.IamCredentials(LocalNames.REGION, ACCESS_KEY, SECRET_KEY,
                 "arn:aws:iam::" + LocalNames.ACCOUNT + ":user/local-operator", LocalNames.ACCOUNT);
-        api = remember(new LocalApi(lambdaHost, RestApi.fromTemplate(template), Map.of(apiKey, "local-api-key", otherApiKey, "local-api-key-2"),
+        api = remember(new LocalApi(lambdaHost, RestApi.fromTemplate(template, parameters), Map.of(apiKey, "local-api-key", otherApiKey, "local-api-key-2"),
                 operator, host, options.apiPort()).start());
 
         endpoints = new Endpoints(moto.endpoint(), LocalNames.REGION, ACCESS_KEY, SECRET_KEY, lambdaHost.endpoint(),

@@ -316,6 +316,31 @@ class TemplateTest {
         assertThat(table.path("SSESpecification").path("SSEEnabled").asBoolean()).isTrue();
     }
 
+    /**
+     * The jobs routes take the API key, or (JobsApiAuthorizer=AWS_IAM) a SigV4 signature as well. SAM
+     * resolves a parameter's Ref in an Api's Auth when it transforms the template (not Fn::If), so the
+     * parameter's values are what DefaultAuthorizer accepts: empty for none, or AWS_IAM.
+     */
+    @Test
+    void jobs_api_should_take_its_default_authorizer_from_the_JobsApiAuthorizer_parameter() {
+        JsonNode auth = template.properties("JobsApi").path("Auth");
+        assertThat(auth.path("DefaultAuthorizer").path("Ref").asText()).isEqualTo("JobsApiAuthorizer");
+        // API Gateway invokes the function itself, never with the caller's credentials
+        assertThat(auth.path("InvokeRole").asText()).isEqualTo("NONE");
+        JsonNode parameter = template.root().path("Parameters").path("JobsApiAuthorizer");
+        assertThat(parameter.path("Default").asText("missing")).isEmpty();
+        assertThat(texts(parameter.path("AllowedValues"))).containsExactly("", "AWS_IAM");
+    }
+
+    /** Callers name images only under their own area and the prefixes the stack shares (none by default). */
+    @Test
+    void jobs_api_function_should_get_the_shared_image_prefixes_from_their_parameter() {
+        assertThat(template.properties("JobsApiFunction").path("Environment").path("Variables")
+                .path("API_SHARED_IMAGE_PREFIXES").path("Ref").asText()).isEqualTo("ApiSharedImagePrefixes");
+        assertThat(template.root().path("Parameters").path("ApiSharedImagePrefixes").path("Default").asText("missing"))
+                .isEmpty();
+    }
+
     @Test
     void jobs_api_should_require_an_api_key_under_a_usage_plan() {
         JsonNode auth = template.properties("JobsApi").path("Auth");
