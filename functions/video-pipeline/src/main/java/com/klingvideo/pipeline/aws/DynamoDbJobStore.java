@@ -31,8 +31,8 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 /**
  * Jobs in one DynamoDB table (partition key {@code jobId}), listed through global secondary indexes sorted
  * by {@code createdAt}: {@value #BY_STATUS_INDEX} and {@value #BY_CREATED_AT_INDEX} for operators and
- * repairs, {@value #BY_OWNER_INDEX} for each API caller's listing. Every write is a conditional PutItem of the whole item; any failure other than a
- * failed condition propagates as the SDK reports it.
+ * repairs, {@value #BY_OWNER_INDEX} for each API caller's listing. Every write is a conditional PutItem
+ * of the whole item; any failure other than a failed condition propagates as the SDK reports it.
  */
 public final class DynamoDbJobStore implements JobStore {
 
