@@ -59,6 +59,8 @@ public final class LocalStack implements AutoCloseable {
     /**
      * Where everything is; also written to {@code endpoints.json} in the state directory.
      *
+     * @param apiKey         the API key of one caller
+     * @param otherApiKey    the API key of a second caller, who sees none of the first one's jobs
      * @param klingSimulated true when Kling is the local simulator
      */
     public record Endpoints(
@@ -69,6 +71,7 @@ public final class LocalStack implements AutoCloseable {
             URI lambdaEndpoint,
             URI apiUrl,
             String apiKey,
+            String otherApiKey,
             String bucket,
             String inputPrefix,
             String outputPrefix,
@@ -182,13 +185,14 @@ public final class LocalStack implements AutoCloseable {
         remember(new LocalScheduler(lambdaHost, deployer.schedules(), options.scheduleEvery()));
 
         String apiKey = "local-" + randomHex(16);
+        String otherApiKey = "local-" + randomHex(16);
         LocalApi.IamCredentials operator = new LocalApi.IamCredentials(LocalNames.REGION, ACCESS_KEY, SECRET_KEY,
                 "arn:aws:iam::" + LocalNames.ACCOUNT + ":user/local-operator", LocalNames.ACCOUNT);
-        api = remember(new LocalApi(lambdaHost, RestApi.fromTemplate(template), Map.of(apiKey, "local-api-key"),
+        api = remember(new LocalApi(lambdaHost, RestApi.fromTemplate(template, parameters), Map.of(apiKey, "local-api-key", otherApiKey, "local-api-key-2"),
                 operator, host, options.apiPort()).start());
 
         endpoints = new Endpoints(moto.endpoint(), LocalNames.REGION, ACCESS_KEY, SECRET_KEY, lambdaHost.endpoint(),
-                api.endpoint(), apiKey, deployer.ref(deployer.only("AWS::S3::Bucket")), deployer.parameter("InputPrefix"),
+                api.endpoint(), apiKey, otherApiKey, deployer.ref(deployer.only("AWS::S3::Bucket")), deployer.parameter("InputPrefix"),
                 deployer.parameter("OutputPrefix"), deployer.ref("JobsTable"), deployer.ref("CapacityTable"),
                 stateMachineArn, secretArn, queues.get(deployer.only("AWS::SQS::Queue")), klingUrl,
                 kling.dialect().name().toLowerCase(), simulator != null);

@@ -80,6 +80,7 @@ public final class LocalStackMain {
         System.out.println("  AWS (moto)     " + e.awsEndpoint() + "   region " + e.region() + ", credentials "
                 + e.accessKeyId() + "/" + e.secretAccessKey());
         System.out.println("  API            " + e.apiUrl() + "   header x-api-key: " + e.apiKey());
+        System.out.println("                 a second caller's key: " + e.otherApiKey());
         System.out.println("  Lambda host    " + e.lambdaEndpoint());
         System.out.println("  Kling          " + e.klingUrl() + "   (" + (e.klingSimulated() ? "simulator, " : "")
                 + e.klingStyle() + ")");

@@ -102,7 +102,7 @@ final class TemplateDeployer {
         p.path("GlobalSecondaryIndexes").forEach(g -> indexes.add(GlobalSecondaryIndex.builder()
                 .indexName(g.path("IndexName").asText())
                 .keySchema(keys(g.path("KeySchema")))
-                .projection(Projection.builder().projectionType(g.path("Projection").path("ProjectionType").asText()).build())
+                .projection(projection(g.path("Projection")))
                 .build()));
         String name = ref(id);
         dynamo.createTable(CreateTableRequest.builder()
@@ -117,6 +117,15 @@ final class TemplateDeployer {
             dynamo.updateTimeToLive(b -> b.tableName(name).timeToLiveSpecification(t -> t
                     .attributeName(ttl.path("AttributeName").asText()).enabled(true)));
         }
+    }
+
+    private static Projection projection(JsonNode projection) {
+        List<String> included = new ArrayList<>();
+        projection.path("NonKeyAttributes").forEach(attribute -> included.add(attribute.asText()));
+        return Projection.builder()
+                .projectionType(projection.path("ProjectionType").asText())
+                .nonKeyAttributes(included.isEmpty() ? null : included)
+                .build();
     }
 
     private static List<KeySchemaElement> keys(JsonNode schema) {

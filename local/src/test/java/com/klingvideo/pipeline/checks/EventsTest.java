@@ -8,6 +8,7 @@ import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.klingvideo.pipeline.domain.Caller;
 import com.klingvideo.pipeline.entrypoints.CheckStatusHandler;
 import com.klingvideo.pipeline.entrypoints.JobsApiHandler;
 import com.klingvideo.pipeline.entrypoints.ReaperHandler;
@@ -39,6 +40,7 @@ class EventsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path EVENTS = RepositoryLayout.locate().resolve("events");
     private static final String KNOWN_JOB = "u-3f1c0d9a8b7e6f5a4b3c2d1e0f9a8b7c";
+    private static final String KNOWN_API_JOB = "a-9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e";
 
     private final PipelineFixture f = new PipelineFixture();
 
@@ -110,13 +112,21 @@ class EventsTest {
 
     @Test
     void apiGetJob_should_answerTheJob_when_runThroughJobsApiHandler() throws IOException {
-        givenSubmittedJob();
+        // GIVEN a job of the event's API key (a caller reads only its own jobs)
+        f.store.create(Job.builder()
+                .jobId(KNOWN_API_JOB)
+                .status(JobStatus.QUEUED)
+                .origin(JobOrigin.API)
+                .owner(Caller.apiKey("example-api-key-value").id())
+                .createdAt(f.clock.instant())
+                .version(1)
+                .build());
         APIGatewayProxyRequestEvent request = EventLoader.loadApiGatewayRestEvent(event("api-get-job.json"));
 
         APIGatewayProxyResponseEvent response = new JobsApiHandler(f.api).handleRequest(request, null);
 
         assertThat(response.getStatusCode()).isEqualTo(200);
-        assertThat(JSON.readTree(response.getBody()).path("jobId").asText()).isEqualTo(KNOWN_JOB);
+        assertThat(JSON.readTree(response.getBody()).path("jobId").asText()).isEqualTo(KNOWN_API_JOB);
     }
 
     @Test

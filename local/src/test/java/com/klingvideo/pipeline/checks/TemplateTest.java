@@ -386,23 +386,55 @@ class TemplateTest {
         assertThat(keyOf(table.path("KeySchema"))).isEqualTo("jobId:HASH");
 
         Map<String, String> indexes = new HashMap<>();
+        Map<String, String> projections = new HashMap<>();
         table.path("GlobalSecondaryIndexes").forEach(index -> {
             indexes.put(index.path("IndexName").asText(), keyOf(index.path("KeySchema")));
-            assertThat(index.path("Projection").path("ProjectionType").asText()).isEqualTo("ALL");
+            projections.put(index.path("IndexName").asText(), index.path("Projection").toString());
         });
         assertThat(indexes).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "ByStatus", "status:HASH createdAt:RANGE",
-                "ByCreatedAt", "listPartition:HASH createdAt:RANGE"));
+                "ByCreatedAt", "listPartition:HASH createdAt:RANGE",
+                "ByOwner", "owner:HASH createdAt:RANGE"));
+        // the reaper reads whole jobs from ByStatus; a caller's listing needs only the keys and the status
+        // to filter on (the jobs themselves are read from the table)
+        assertThat(projections)
+                .containsEntry("ByStatus", "{\"ProjectionType\":\"ALL\"}")
+                .containsEntry("ByOwner", "{\"ProjectionType\":\"INCLUDE\",\"NonKeyAttributes\":[\"status\"]}");
 
         Map<String, String> attributes = new HashMap<>();
         table.path("AttributeDefinitions").forEach(attribute ->
                 attributes.put(attribute.path("AttributeName").asText(), attribute.path("AttributeType").asText()));
         assertThat(attributes).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "jobId", "S", "status", "S", "createdAt", "S", "listPartition", "S"));
+                "jobId", "S", "status", "S", "createdAt", "S", "listPartition", "S", "owner", "S"));
 
         assertThat(table.path("BillingMode").asText()).isEqualTo("PAY_PER_REQUEST");
         assertThat(table.path("PointInTimeRecoverySpecification").path("PointInTimeRecoveryEnabled").asBoolean()).isTrue();
         assertThat(table.path("SSESpecification").path("SSEEnabled").asBoolean()).isTrue();
+    }
+
+    /**
+     * The jobs routes take the API key, or (JobsApiAuthorizer=AWS_IAM) a SigV4 signature as well. SAM
+     * resolves a parameter's Ref in an Api's Auth when it transforms the template (not Fn::If), so the
+     * parameter's values are what DefaultAuthorizer accepts: empty for none, or AWS_IAM.
+     */
+    @Test
+    void jobs_api_should_take_its_default_authorizer_from_the_JobsApiAuthorizer_parameter() {
+        JsonNode auth = template.properties("JobsApi").path("Auth");
+        assertThat(auth.path("DefaultAuthorizer").path("Ref").asText()).isEqualTo("JobsApiAuthorizer");
+        // API Gateway invokes the function itself, never with the caller's credentials
+        assertThat(auth.path("InvokeRole").asText()).isEqualTo("NONE");
+        JsonNode parameter = template.root().path("Parameters").path("JobsApiAuthorizer");
+        assertThat(parameter.path("Default").asText("missing")).isEmpty();
+        assertThat(texts(parameter.path("AllowedValues"))).containsExactly("", "AWS_IAM");
+    }
+
+    /** Callers name images only under their own area and the prefixes the stack shares (none by default). */
+    @Test
+    void jobs_api_function_should_get_the_shared_image_prefixes_from_their_parameter() {
+        assertThat(template.properties("JobsApiFunction").path("Environment").path("Variables")
+                .path("API_SHARED_IMAGE_PREFIXES").path("Ref").asText()).isEqualTo("ApiSharedImagePrefixes");
+        assertThat(template.root().path("Parameters").path("ApiSharedImagePrefixes").path("Default").asText("missing"))
+                .isEmpty();
     }
 
     @Test

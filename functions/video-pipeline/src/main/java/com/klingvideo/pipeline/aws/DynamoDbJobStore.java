@@ -11,6 +11,7 @@ import com.klingvideo.pipeline.model.JobPage;
 import com.klingvideo.pipeline.model.JobStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -22,16 +23,18 @@ import java.util.Set;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
- * Jobs in one DynamoDB table (partition key {@code jobId}), listed through two global secondary
- * indexes sorted by {@code createdAt}: {@value #BY_STATUS_INDEX} and {@value #BY_CREATED_AT_INDEX}.
- * Every write is a conditional PutItem of the whole item; any failure other than a failed condition
- * propagates as the SDK reports it.
+ * Jobs in one DynamoDB table (partition key {@code jobId}), listed through global secondary indexes sorted
+ * by {@code createdAt}: {@value #BY_STATUS_INDEX} and {@value #BY_CREATED_AT_INDEX} for operators and
+ * repairs, {@value #BY_OWNER_INDEX} for each API caller's listing. Every write is a conditional PutItem
+ * of the whole item; any failure other than a failed condition propagates as the SDK reports it.
  */
 public final class DynamoDbJobStore implements JobStore {
 
@@ -39,6 +42,19 @@ public final class DynamoDbJobStore implements JobStore {
     public static final String BY_STATUS_INDEX = "ByStatus";
     /** Index with partition key {@code listPartition} and sort key {@code createdAt}, projection ALL. */
     public static final String BY_CREATED_AT_INDEX = "ByCreatedAt";
+    /**
+     * Index with partition key {@code owner} and sort key {@code createdAt}, projecting only its keys and
+     * {@code status} (to filter on): most writes of a job (each status check) leave it untouched, and the
+     * listed jobs are read from the table.
+     */
+    public static final String BY_OWNER_INDEX = "ByOwner";
+    /** Index entries read per query when a status filter may drop most of them. */
+    static final int FILTERED_READ_AHEAD = 100;
+    /** Queries per page at most: a rare status among many jobs gives a short page, not a long request. */
+    static final int MAX_QUERIES_PER_PAGE = 10;
+    /** BatchGetItem's own limit. */
+    static final int BATCH_GET_LIMIT = 100;
+    private static final int BATCH_GET_ATTEMPTS = 5;
 
     static final String CREATE_CONDITION = "attribute_not_exists(" + JobItemMapper.JOB_ID + ")";
     static final String UPDATE_CONDITION = JobItemMapper.VERSION + " = :expected";
@@ -102,9 +118,7 @@ public final class DynamoDbJobStore implements JobStore {
 
     @Override
     public JobPage list(JobStatus status, int limit, String nextToken) {
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
-        }
+        checkLimit(limit);
         // "status" is a DynamoDB reserved word, hence the #pk placeholder for both indexes.
         String partitionAttribute = status == null ? JobItemMapper.LIST_PARTITION : JobItemMapper.STATUS;
         String partitionValue = status == null ? JobItemMapper.LIST_PARTITION_VALUE : status.name();
@@ -121,10 +135,111 @@ public final class DynamoDbJobStore implements JobStore {
         }
         QueryResponse response = dynamoDb.query(query.build());
         List<Job> jobs = response.items().stream().map(JobItemMapper::fromItem).toList();
-        String token = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
-                ? encodeToken(response.lastEvaluatedKey())
+        return new JobPage(jobs, lastKey(response) == null ? null : encodeToken(lastKey(response)));
+    }
+
+    @Override
+    public JobPage listOwned(String owner, JobStatus status, int limit, String nextToken) {
+        Objects.requireNonNull(owner, "owner");
+        checkLimit(limit);
+        Map<String, String> names = new HashMap<>(Map.of("#owner", JobItemMapper.OWNER));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":owner", AttributeValue.fromS(owner)));
+        if (status != null) {
+            names.put("#status", JobItemMapper.STATUS);
+            values.put(":status", AttributeValue.fromS(status.name()));
+        }
+        Map<String, AttributeValue> start = nextToken == null ? null
+                : decodeToken(nextToken, JobItemMapper.OWNER, owner);
+        List<Map<String, AttributeValue>> found = new ArrayList<>();
+        Map<String, AttributeValue> next = null;
+        for (int queries = 0; queries < MAX_QUERIES_PER_PAGE; queries++) {
+            QueryRequest.Builder query = QueryRequest.builder()
+                    .tableName(tableName)
+                    .indexName(BY_OWNER_INDEX)
+                    .keyConditionExpression("#owner = :owner")
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values)
+                    .scanIndexForward(false)
+                    .limit(status == null ? limit - found.size() : FILTERED_READ_AHEAD)
+                    .exclusiveStartKey(start);
+            if (status != null) {
+                query.filterExpression("#status = :status");
+            }
+            QueryResponse response = dynamoDb.query(query.build());
+            List<Map<String, AttributeValue>> items = response.items();
+            int wanted = Math.min(items.size(), limit - found.size());
+            found.addAll(items.subList(0, wanted));
+            if (wanted < items.size()) {
+                // The page ends inside this response: the next one starts after its last job.
+                next = indexKey(found.get(found.size() - 1));
+                break;
+            }
+            next = lastKey(response);
+            if (next == null || found.size() == limit) {
+                break;
+            }
+            start = next;
+        }
+        return new JobPage(fetch(owner, found), next == null ? null : encodeToken(next));
+    }
+
+    /** The listed jobs from the table, in index order; one that vanished or changed hands is left out. */
+    private List<Job> fetch(String owner, List<Map<String, AttributeValue>> indexItems) {
+        List<String> jobIds = indexItems.stream().map(item -> item.get(JobItemMapper.JOB_ID).s()).toList();
+        Map<String, Job> byId = new HashMap<>();
+        for (int from = 0; from < jobIds.size(); from += BATCH_GET_LIMIT) {
+            List<Map<String, AttributeValue>> keys = jobIds.subList(from, Math.min(jobIds.size(), from + BATCH_GET_LIMIT))
+                    .stream().map(id -> Map.of(JobItemMapper.JOB_ID, AttributeValue.fromS(id))).toList();
+            for (int attempt = 1; !keys.isEmpty(); attempt++) {
+                if (attempt > BATCH_GET_ATTEMPTS) {
+                    throw new IllegalStateException("DynamoDB left " + keys.size() + " jobs unread after "
+                            + BATCH_GET_ATTEMPTS + " attempts");
+                }
+                List<Map<String, AttributeValue>> batch = keys;
+                BatchGetItemResponse response = dynamoDb.batchGetItem(r -> r.requestItems(
+                        Map.of(tableName, KeysAndAttributes.builder().keys(batch).build())));
+                response.responses().getOrDefault(tableName, List.of()).stream()
+                        .map(JobItemMapper::fromItem)
+                        .forEach(job -> byId.put(job.jobId(), job));
+                KeysAndAttributes unprocessed = response.unprocessedKeys().get(tableName);
+                keys = unprocessed == null ? List.of() : unprocessed.keys();
+                if (!keys.isEmpty()) {
+                    pause(attempt);
+                }
+            }
+        }
+        return jobIds.stream().map(byId::get)
+                .filter(job -> job != null && owner.equals(job.owner()))
+                .toList();
+    }
+
+    /** The key an index query can start after: the table's key and the index's. */
+    private static Map<String, AttributeValue> indexKey(Map<String, AttributeValue> item) {
+        return Map.of(JobItemMapper.JOB_ID, item.get(JobItemMapper.JOB_ID),
+                JobItemMapper.OWNER, item.get(JobItemMapper.OWNER),
+                JobItemMapper.CREATED_AT, item.get(JobItemMapper.CREATED_AT));
+    }
+
+    private static Map<String, AttributeValue> lastKey(QueryResponse response) {
+        return response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                ? response.lastEvaluatedKey()
                 : null;
-        return new JobPage(jobs, token);
+    }
+
+    private static void checkLimit(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+        }
+    }
+
+    /** Backs off before asking again for keys DynamoDB left unprocessed (it does so when throttled). */
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(20L << attempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading jobs", e);
+        }
     }
 
     /** The page token is the query's LastEvaluatedKey (string attributes only), as base64url JSON. */
@@ -172,6 +287,6 @@ public final class DynamoDbJobStore implements JobStore {
 
     private static InvalidPageTokenException invalidToken(String why) {
         return new InvalidPageTokenException("invalid page token: " + why
-                + "; pass the nextToken of the previous page with the same status filter");
+                + "; pass the nextToken of the previous page of the same listing");
     }
 }

@@ -30,11 +30,16 @@ public final class JobItemMapper {
     public static final String JOB_ID = "jobId";
     /** Partition key of the {@code ByStatus} index. */
     public static final String STATUS = "status";
-    /** Sort key of both indexes. */
+    /** Sort key of the indexes. */
     public static final String CREATED_AT = "createdAt";
     /** Partition key of the {@code ByCreatedAt} index: one constant value, so one partition sorted by time. */
     public static final String LIST_PARTITION = "listPartition";
     public static final String LIST_PARTITION_VALUE = "JOB";
+    /**
+     * Partition key of the {@code ByOwner} index: the API caller's id. Uploads have none, so the index
+     * holds API jobs only.
+     */
+    public static final String OWNER = "owner";
     /** The optimistic-lock counter. */
     public static final String VERSION = "version";
     /**
@@ -112,6 +117,7 @@ public final class JobItemMapper {
         item.put(STATUS, s(job.status().name()));
         item.put(ORIGIN, s(job.origin().name()));
         item.put(LIST_PARTITION, s(LIST_PARTITION_VALUE));
+        putString(item, OWNER, job.owner());
         if (job.image() != null) {
             item.put(IMAGE_BUCKET, s(job.image().bucket()));
             item.put(IMAGE_KEY, s(job.image().key()));
@@ -172,6 +178,7 @@ public final class JobItemMapper {
                 .jobId(jobId)
                 .status(parseEnum(JobStatus.class, required(item, STATUS, jobId), STATUS, jobId))
                 .origin(parseEnum(JobOrigin.class, required(item, ORIGIN, jobId), ORIGIN, jobId))
+                .owner(string(item, OWNER))
                 .image(location(item, IMAGE_BUCKET, IMAGE_KEY, IMAGE_VERSION))
                 .imageTail(location(item, IMAGE_TAIL_BUCKET, IMAGE_TAIL_KEY, IMAGE_TAIL_VERSION))
                 .parameters(parameters(item, jobId))

@@ -35,6 +35,8 @@ import com.klingvideo.pipeline.outbound.OutboundGuard;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -158,6 +160,7 @@ public final class Components {
                 env.optional("INPUT_PREFIX", "inputs/"),
                 env.optional("OUTPUT_PREFIX", "outputs/"),
                 env.optional("API_INPUT_PREFIX", "api-inputs/"),
+                sharedImagePrefixes(env.optional("API_SHARED_IMAGE_PREFIXES", "")),
                 ParameterSources.fromDefaults(
                         env.orNull("DEFAULT_MODEL"),
                         env.orNull("DEFAULT_MODE"),
@@ -169,6 +172,18 @@ public final class Components {
                 ImageTransport.parse(env.optional("IMAGE_TRANSPORT", "url")),
                 env.seconds(Tuning.PRESIGN_TTL_SECONDS),
                 env.seconds(Tuning.VIDEO_URL_TTL_SECONDS));
+    }
+
+    /** A comma-separated list of key prefixes, each ending with {@code /}. */
+    static List<String> sharedImagePrefixes(String list) {
+        List<String> prefixes = Arrays.stream(list.split(",")).map(String::strip).filter(p -> !p.isEmpty()).toList();
+        for (String prefix : prefixes) {
+            if (!prefix.endsWith("/") || prefix.startsWith("/")) {
+                throw new IllegalStateException("environment variable API_SHARED_IMAGE_PREFIXES: " + prefix
+                        + " is not a key prefix ending with /");
+            }
+        }
+        return prefixes;
     }
 
     /** Workflow of a function without a state machine: it cannot start or inspect executions. */

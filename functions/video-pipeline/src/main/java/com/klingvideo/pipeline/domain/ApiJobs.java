@@ -14,6 +14,7 @@ import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -27,6 +28,11 @@ import java.util.regex.Pattern;
  * are kept in the bucket under the API input prefix, so every job's image is an object Kling can be
  * given a presigned URL to, now and on every resubmission. Nothing here talks to Kling: jobs are
  * admitted to the queue, and the queue's side submits them.
+ *
+ * <p>Every job belongs to the caller that created it: a caller reads and lists only its own jobs (any
+ * other id is as unknown as a missing one), its idempotency keys are its own, and it names by
+ * {@code s3Key} only images under its own area of the API input prefix (where its URL and base64 images
+ * are kept) or under a shared image prefix; never a video, never another caller's image.
  */
 public final class ApiJobs {
     static final int MAX_IDEMPOTENCY_KEY_LENGTH = 128;
@@ -65,10 +71,13 @@ public final class ApiJobs {
     /**
      * Creates a job, or returns the original one when the caller repeats an idempotency key.
      *
-     * @param caller who is asking (the API key id): idempotency keys are scoped to it
+     * @param caller who is asking: the job is its own, and idempotency keys are scoped to it
+     * @throws ImageKeyNotAllowedException when an image is named by a key the caller may not use
      * @throws InvalidJobRequestException with every problem found; nothing is stored or charged
      */
-    public JobLauncher.Launch create(ApiJobRequest request, String caller) {
+    public JobLauncher.Launch create(ApiJobRequest request, Caller caller) {
+        refuseForeignKey("image", request.image(), caller);
+        refuseForeignKey("imageTail", request.imageTail(), caller);
         List<FieldError> errors = new ArrayList<>();
         String key = request.idempotencyKey();
         if (key != null && (key.isBlank() || key.length() > MAX_IDEMPOTENCY_KEY_LENGTH
@@ -84,7 +93,7 @@ public final class ApiJobs {
                 errors.add(new FieldError("priority", e.getMessage()));
             }
         }
-        String jobId = key != null && errors.isEmpty() ? JobIds.forIdempotencyKey(caller, key) : JobIds.random();
+        String jobId = key != null && errors.isEmpty() ? JobIds.forIdempotencyKey(caller.id(), key) : JobIds.random();
         if (key != null && errors.isEmpty()) {
             Optional<Job> original = store.find(jobId);
             if (original.isPresent()) {
@@ -102,9 +111,10 @@ public final class ApiJobs {
         if (request.image() == null) {
             errors.add(new FieldError("image", "is required: give url, base64 or s3Key"));
         } else {
-            image = prepare("image", request.image(), jobId, errors);
+            image = prepare("image", request.image(), caller, jobId, errors);
         }
-        Prepared tail = request.imageTail() == null ? null : prepare("imageTail", request.imageTail(), jobId, errors);
+        Prepared tail = request.imageTail() == null ? null
+                : prepare("imageTail", request.imageTail(), caller, jobId, errors);
         if (!errors.isEmpty()) {
             throw new InvalidJobRequestException(errors);
         }
@@ -117,6 +127,7 @@ public final class ApiJobs {
                 .jobId(jobId)
                 .status(JobStatus.QUEUED)
                 .origin(JobOrigin.API)
+                .owner(caller.id())
                 .image(imageAt)
                 .imageTail(tailAt)
                 .parameters(parameters.value())
@@ -130,8 +141,11 @@ public final class ApiJobs {
         return launcher.launch(job);
     }
 
-    public Optional<JobView> get(String jobId) {
-        return store.find(jobId).map(job -> new JobView(job, videoUrl(job), governor.place(job).orElse(null)));
+    /** The caller's job of that id; another caller's is as absent as a missing one. */
+    public Optional<JobView> get(Caller caller, String jobId) {
+        return store.find(jobId)
+                .filter(job -> caller.id().equals(job.owner()))
+                .map(job -> new JobView(job, videoUrl(job), governor.place(job).orElse(null)));
     }
 
     /** The account's capacity: slots in use, limits, queue length, pause. */
@@ -157,9 +171,38 @@ public final class ApiJobs {
         return governor.view();
     }
 
-    /** Recent jobs, newest first; {@code status} may be null for all. */
-    public JobPage list(JobStatus status, int limit, String nextToken) {
-        return store.list(status, limit, nextToken);
+    /** The caller's recent jobs, newest first; {@code status} may be null for all. */
+    public JobPage list(Caller caller, JobStatus status, int limit, String nextToken) {
+        return store.listOwned(caller.id(), status, limit, nextToken);
+    }
+
+    /** Where the API keeps the caller's images, and the one part of the API input prefix it may name. */
+    private String ownPrefix(Caller caller) {
+        return settings.apiInputPrefix() + caller.area() + "/";
+    }
+
+    private void refuseForeignKey(String field, ImageInput input, Caller caller) {
+        if (input != null && input.s3Key() != null && !mayName(caller, input.s3Key())) {
+            throw new ImageKeyNotAllowedException(field);
+        }
+    }
+
+    /**
+     * Whether the caller may name this key: under its own area, or under a shared prefix unless that is
+     * inside the outputs or the API input prefix (a misconfigured shared prefix does not open them). A
+     * {@code .} or {@code ..} segment is refused: S3 keeps it literally, but a URL path may not.
+     */
+    private boolean mayName(Caller caller, String key) {
+        if (Arrays.stream(key.split("/", -1)).anyMatch(segment -> segment.equals(".") || segment.equals(".."))) {
+            return false;
+        }
+        if (key.startsWith(ownPrefix(caller))) {
+            return true;
+        }
+        if (key.startsWith(settings.outputPrefix()) || key.startsWith(settings.apiInputPrefix())) {
+            return false;
+        }
+        return settings.sharedImagePrefixes().stream().anyMatch(key::startsWith);
     }
 
     private URI videoUrl(Job job) {
@@ -180,7 +223,7 @@ public final class ApiJobs {
         }
     }
 
-    private Prepared prepare(String field, ImageInput input, String jobId, List<FieldError> errors) {
+    private Prepared prepare(String field, ImageInput input, Caller caller, String jobId, List<FieldError> errors) {
         int given = (input.url() != null ? 1 : 0) + (input.base64() != null ? 1 : 0) + (input.s3Key() != null ? 1 : 0);
         if (given != 1) {
             errors.add(new FieldError(field, "give exactly one of url, base64 or s3Key"));
@@ -208,7 +251,7 @@ public final class ApiJobs {
         }
         boolean png = bytes.length > 0 && (bytes[0] & 0xff) == 0x89;
         String name = field.toLowerCase(Locale.ROOT) + (png ? ".png" : ".jpg");
-        return new Prepared(new S3Location(settings.bucket(), settings.apiInputPrefix() + jobId + "/" + name), bytes,
+        return new Prepared(new S3Location(settings.bucket(), ownPrefix(caller) + jobId + "/" + name), bytes,
                 png ? "image/png" : "image/jpeg");
     }
 

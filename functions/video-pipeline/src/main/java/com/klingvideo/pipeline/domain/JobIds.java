@@ -44,7 +44,8 @@ public final class JobIds {
         return eTag.replace("\"", "");
     }
 
-    private static String digest(String text) {
+    /** 32 hex characters of the SHA-256 of {@code text}. */
+    static String digest(String text) {
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash, 0, 16);

@@ -22,10 +22,22 @@ public interface JobStore {
     Job update(Job job);
 
     /**
-     * Recent jobs, newest first; with a status, only jobs in that status.
+     * Recent jobs, whoever owns them, newest first; with a status, only jobs in that status (for
+     * operators and repairs, never for API callers).
      *
      * @param nextToken a token from a previous page, or null
      * @throws InvalidPageTokenException when the token is not one this store issued
      */
     JobPage list(JobStatus status, int limit, String nextToken);
+
+    /**
+     * One API caller's jobs, newest first; with a status, only jobs in that status. A page may hold fewer
+     * than {@code limit} jobs and still have a next one.
+     *
+     * @param owner     the caller's id, as recorded on its jobs
+     * @param status    null for every status
+     * @param nextToken a token from a previous page of the same owner, or null
+     * @throws IllegalArgumentException when the token is not one this store issued for this owner
+     */
+    JobPage listOwned(String owner, JobStatus status, int limit, String nextToken);
 }

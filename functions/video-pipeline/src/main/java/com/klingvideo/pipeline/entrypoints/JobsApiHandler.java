@@ -12,7 +12,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.klingvideo.pipeline.config.Components;
 import com.klingvideo.pipeline.domain.ApiJobRequest;
 import com.klingvideo.pipeline.domain.ApiJobs;
+import com.klingvideo.pipeline.domain.Caller;
 import com.klingvideo.pipeline.domain.FieldError;
+import com.klingvideo.pipeline.domain.ImageKeyNotAllowedException;
 import com.klingvideo.pipeline.domain.InvalidJobRequestException;
 import com.klingvideo.pipeline.domain.InvalidPageTokenException;
 import com.klingvideo.pipeline.domain.JobLauncher;
@@ -29,7 +31,8 @@ import java.util.Optional;
 
 /**
  * JobsApiFunction behind API Gateway (REST API, proxy integration): {@code POST /jobs},
- * {@code GET /jobs/{jobId}}, {@code GET /jobs} and {@code GET /capacity} with an API key;
+ * {@code GET /jobs/{jobId}}, {@code GET /jobs} and {@code GET /capacity} with an API key or, when the
+ * stack is deployed so, IAM authorization; each caller sees only its own jobs (see {@link Caller});
  * {@code POST /admin/intake/pause} and {@code POST /admin/intake/resume} with IAM authorization (SigV4),
  * for operators. Errors always have the shape
  * {@code {"error": {"code", "message", "fields": [{"field", "message"}]}}}, mapped here and nowhere else.
@@ -57,6 +60,9 @@ public class JobsApiHandler implements RequestHandler<APIGatewayProxyRequestEven
         String requestId = context == null ? null : context.getAwsRequestId();
         try {
             return route(request);
+        } catch (ImageKeyNotAllowedException e) {
+            return error(403, "S3_KEY_NOT_ALLOWED", e.getMessage(), List.of(new FieldError(e.field() + ".s3Key",
+                    "is outside the prefixes this caller may use")));
         } catch (InvalidJobRequestException e) {
             return error(400, "INVALID_REQUEST", "the request is not valid", e.errors());
         } catch (BadRequest e) {
@@ -79,8 +85,8 @@ public class JobsApiHandler implements RequestHandler<APIGatewayProxyRequestEven
         String resource = request.getResource() == null ? "" : request.getResource();
         return switch (method + " " + resource) {
             case "POST /jobs" -> create(request);
-            case "GET /jobs/{jobId}" -> get(pathParameter(request, "jobId"));
-            case "GET /jobs" -> list(request.getQueryStringParameters());
+            case "GET /jobs/{jobId}" -> get(caller(request), pathParameter(request, "jobId"));
+            case "GET /jobs" -> list(caller(request), request.getQueryStringParameters());
             case "GET /capacity" -> respond(200, JobJson.of(JSON, jobs.capacity()));
             case "POST /admin/intake/pause" -> {
                 String operator = operator(request);
@@ -105,15 +111,15 @@ public class JobsApiHandler implements RequestHandler<APIGatewayProxyRequestEven
                 .withHeaders(Map.of("Content-Type", "application/json", "Location", "/jobs/" + launch.job().jobId()));
     }
 
-    private APIGatewayProxyResponseEvent get(String jobId) {
-        Optional<ApiJobs.JobView> view = jobs.get(jobId);
+    private APIGatewayProxyResponseEvent get(Caller caller, String jobId) {
+        Optional<ApiJobs.JobView> view = jobs.get(caller, jobId);
         if (view.isEmpty()) {
             throw new BadRequest(404, "JOB_NOT_FOUND", "no job " + jobId);
         }
         return respond(200, JobJson.of(JSON, view.get()));
     }
 
-    private APIGatewayProxyResponseEvent list(Map<String, String> query) {
+    private APIGatewayProxyResponseEvent list(Caller caller, Map<String, String> query) {
         Map<String, String> params = query == null ? Map.of() : query;
         JobStatus status = null;
         String statusText = params.get("status");
@@ -136,7 +142,7 @@ public class JobsApiHandler implements RequestHandler<APIGatewayProxyRequestEven
                 throw new BadRequest(400, "INVALID_REQUEST", "limit must be a whole number from 1 to " + MAX_LIMIT);
             }
         }
-        JobPage page = jobs.list(status, limit, params.get("nextToken"));
+        JobPage page = jobs.list(caller, status, limit, params.get("nextToken"));
         ObjectNode out = JSON.createObjectNode();
         ArrayNode items = out.putArray("jobs");
         page.jobs().forEach(job -> items.add(JobJson.of(JSON, job, null)));
@@ -207,18 +213,20 @@ public class JobsApiHandler implements RequestHandler<APIGatewayProxyRequestEven
     }
 
     /**
-     * Who is calling, to scope idempotency keys: API Gateway puts the API key used into the request
-     * context (requests without a valid key never reach the function). Only ever hashed into a job id,
-     * never logged or stored.
+     * Who is calling, as API Gateway authenticated it: the IAM principal of a SigV4-signed request, else
+     * the API key (requests without a valid key or signature never reach the function). A request with
+     * neither is refused rather than given a shared identity. The key's value is only ever digested.
      */
-    private static String caller(APIGatewayProxyRequestEvent request) {
-        if (request.getRequestContext() != null && request.getRequestContext().getIdentity() != null) {
-            String key = request.getRequestContext().getIdentity().getApiKey();
-            if (key != null && !key.isBlank()) {
-                return key;
-            }
+    private static Caller caller(APIGatewayProxyRequestEvent request) {
+        APIGatewayProxyRequestEvent.RequestIdentity identity =
+                request.getRequestContext() == null ? null : request.getRequestContext().getIdentity();
+        if (identity != null && identity.getUserArn() != null && !identity.getUserArn().isBlank()) {
+            return Caller.iamPrincipal(identity.getUserArn());
         }
-        return "default";
+        if (identity != null && identity.getApiKey() != null && !identity.getApiKey().isBlank()) {
+            return Caller.apiKey(identity.getApiKey());
+        }
+        throw new BadRequest(403, "FORBIDDEN", "the jobs routes need an API key or IAM authorization");
     }
 
     private static String header(APIGatewayProxyRequestEvent request, String name) {

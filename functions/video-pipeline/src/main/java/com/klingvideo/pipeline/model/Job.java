@@ -9,6 +9,8 @@ import java.util.Objects;
  * DynamoDB item (see {@code JobItemMapper}); {@code version} guards every write against a lost update.
  *
  * @param jobId             deterministic id (see {@code JobIds}); also the execution name and Kling's external_task_id
+ * @param owner             the API caller's id ({@code Caller.id()}) for API jobs; null for uploads,
+ *                          which belong to no API caller
  * @param parameterSources  which layers set the parameters, in order, for example {@code [defaults, metadata, sidecar]}
  * @param idempotencyKey    the API caller's key, or null
  * @param priority          where it waits for a Kling slot (see {@link Priority})
@@ -27,6 +29,7 @@ public record Job(
         String jobId,
         JobStatus status,
         JobOrigin origin,
+        String owner,
         S3Location image,
         S3Location imageTail,
         GenerationParameters parameters,
@@ -73,6 +76,7 @@ public record Job(
         private String jobId;
         private JobStatus status;
         private JobOrigin origin;
+        private String owner;
         private S3Location image;
         private S3Location imageTail;
         private GenerationParameters parameters;
@@ -103,6 +107,7 @@ public record Job(
             jobId = j.jobId;
             status = j.status;
             origin = j.origin;
+            owner = j.owner;
             image = j.image;
             imageTail = j.imageTail;
             parameters = j.parameters;
@@ -130,6 +135,7 @@ public record Job(
         public Builder jobId(String v) { jobId = v; return this; }
         public Builder status(JobStatus v) { status = v; return this; }
         public Builder origin(JobOrigin v) { origin = v; return this; }
+        public Builder owner(String v) { owner = v; return this; }
         public Builder image(S3Location v) { image = v; return this; }
         public Builder imageTail(S3Location v) { imageTail = v; return this; }
         public Builder parameters(GenerationParameters v) { parameters = v; return this; }
@@ -154,7 +160,7 @@ public record Job(
         public Builder notes(List<String> v) { notes = v; return this; }
 
         public Job build() {
-            return new Job(jobId, status, origin, image, imageTail, parameters, parameterSources,
+            return new Job(jobId, status, origin, owner, image, imageTail, parameters, parameterSources,
                     idempotencyKey, priority, createdAt, updatedAt, version, submitAttempts, submitUnconfirmed,
                     lastError, klingTaskId, submittedAt, pollCount, lastCheckedAt, klingStatus, failure,
                     video, unitsDeducted, completedAt, notes);

@@ -223,6 +223,85 @@ class DynamoDbJobStoreTest {
         assertThat(second.path("ExclusiveStartKey")).isEqualTo(lastEvaluatedKey("listPartition", "JOB"));
     }
 
+    @Test
+    void listOwned_should_queryTheOwnersPartitionThenReadTheJobs_when_noStatusGiven() {
+        // GIVEN one index entry of the owner, and its job in the table
+        Job job = JobFixtures.fullyPopulated("job-1");
+        ObjectNode page = DynamoDbJson.object();
+        page.withArray("Items").add(indexEntry("job-1", job.owner()));
+        ObjectNode batch = DynamoDbJson.object();
+        batch.putObject("Responses").putArray(TABLE).add(DynamoDbJson.item(JobItemMapper.toItem(job)));
+        http.respondJson(200, page.toString()).respondJson(200, batch.toString());
+
+        // WHEN the owner's jobs are listed
+        JobPage listed = store.listOwned(job.owner(), null, 25, null);
+
+        // THEN the ByOwner index is queried on the owner's partition, newest first, then the job is read
+        assertThat(listed.jobs()).containsExactly(job);
+        assertThat(listed.nextToken()).isNull();
+        JsonNode query = http.requests().get(0).json();
+        assertThat(query.path("IndexName").asText()).isEqualTo(DynamoDbJobStore.BY_OWNER_INDEX).isEqualTo("ByOwner");
+        assertThat(query.path("KeyConditionExpression").asText()).isEqualTo("#owner = :owner");
+        assertThat(query.path("ExpressionAttributeNames").path("#owner").asText()).isEqualTo("owner");
+        assertThat(query.path("ExpressionAttributeValues").path(":owner").path("S").asText()).isEqualTo(job.owner());
+        assertThat(query.path("ScanIndexForward").asBoolean(true)).isFalse();
+        assertThat(query.path("Limit").asInt()).isEqualTo(25);
+        assertThat(query.has("FilterExpression")).isFalse();
+        assertThat(http.requests().get(1).target()).isEqualTo("DynamoDB_20120810.BatchGetItem");
+        assertThat(http.requests().get(1).json().path("RequestItems").path(TABLE).path("Keys"))
+                .hasSize(1).first().satisfies(key -> assertThat(key.path("jobId").path("S").asText()).isEqualTo("job-1"));
+    }
+
+    @Test
+    void listOwned_should_filterOnStatusAndEndThePageAtTheLastJobKept_when_moreMatchThanTheLimit() {
+        // GIVEN three matching index entries in one response, and the first job in the table
+        Job job = JobFixtures.fullyPopulated("job-1");
+        ObjectNode page = DynamoDbJson.object();
+        page.withArray("Items").add(indexEntry("job-1", job.owner())).add(indexEntry("job-2", job.owner()))
+                .add(indexEntry("job-3", job.owner()));
+        ObjectNode batch = DynamoDbJson.object();
+        batch.putObject("Responses").putArray(TABLE).add(DynamoDbJson.item(JobItemMapper.toItem(job)));
+        http.respondJson(200, page.toString()).respondJson(200, batch.toString());
+
+        // WHEN one SUCCEEDED job is asked for
+        JobPage listed = store.listOwned(job.owner(), JobStatus.SUCCEEDED, 1, null);
+
+        // THEN the query filters on status and reads ahead; the next page starts after the job returned
+        JsonNode query = http.requests().get(0).json();
+        assertThat(query.path("FilterExpression").asText()).isEqualTo("#status = :status");
+        assertThat(query.path("ExpressionAttributeValues").path(":status").path("S").asText()).isEqualTo("SUCCEEDED");
+        assertThat(query.path("Limit").asInt()).isEqualTo(DynamoDbJobStore.FILTERED_READ_AHEAD);
+        assertThat(listed.jobs()).containsExactly(job);
+        http.respondJson(200, "{\"Items\":[]}");
+        store.listOwned(job.owner(), JobStatus.SUCCEEDED, 1, listed.nextToken());
+        assertThat(http.requests().get(2).json().path("ExclusiveStartKey")).isEqualTo(indexEntry("job-1", job.owner()));
+    }
+
+    @Test
+    void listOwned_should_leaveOutAJobOfAnotherOwner_when_theTableDisagreesWithTheIndex() {
+        // GIVEN an index entry under owner A whose job in the table belongs to B
+        Job other = JobFixtures.fullyPopulated("job-1").toBuilder().owner("key:b").build();
+        ObjectNode page = DynamoDbJson.object();
+        page.withArray("Items").add(indexEntry("job-1", "key:a"));
+        ObjectNode batch = DynamoDbJson.object();
+        batch.putObject("Responses").putArray(TABLE).add(DynamoDbJson.item(JobItemMapper.toItem(other)));
+        http.respondJson(200, page.toString()).respondJson(200, batch.toString());
+
+        // WHEN / THEN A is not shown B's job
+        assertThat(store.listOwned("key:a", null, 10, null).jobs()).isEmpty();
+    }
+
+    @Test
+    void listOwned_should_rejectToken_when_itWasIssuedForAnotherOwner() {
+        // GIVEN a token of owner B's listing
+        String tokenOfB = token("{\"createdAt\":\"2025-03-04T05:06:07.008Z\",\"jobId\":\"j\",\"owner\":\"key:b\"}");
+
+        // WHEN / THEN owner A cannot continue from it
+        assertThatThrownBy(() -> store.listOwned("key:a", null, 10, tokenOfB))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("invalid page token");
+        assertThat(http.requests()).isEmpty();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"not a token!", "bm90IGpzb24", "WzEsMl0", "e30"})
     void list_should_rejectToken_when_itIsGarbage(String token) {
@@ -240,11 +319,13 @@ class DynamoDbJobStoreTest {
         // GIVEN a token issued for the FAILED listing
         String failedToken = token("{\"createdAt\":\"2025-03-04T05:06:07.008Z\",\"jobId\":\"j\",\"status\":\"FAILED\"}");
 
-        // WHEN / THEN it is not accepted for another status, nor for the unfiltered listing
+        // WHEN / THEN it is not accepted for another status, the unfiltered listing or an owner's listing
         assertThatThrownBy(() -> store.list(JobStatus.QUEUED, 10, failedToken))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("page token");
         assertThatThrownBy(() -> store.list(null, 10, failedToken))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.listOwned("FAILED", null, 10, failedToken))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(http.requests()).isEmpty();
     }
@@ -252,7 +333,8 @@ class DynamoDbJobStoreTest {
     @Test
     void list_should_rejectLimit_when_notPositive() {
         // WHEN / THEN
-        assertThatThrownBy(() -> store.list(null, 0, null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.list(JobStatus.FAILED, 0, null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.listOwned("key:a", null, 0, null)).isInstanceOf(IllegalArgumentException.class);
     }
 
     private static ObjectNode lastEvaluatedKey(String partitionAttribute, String partitionValue) {
@@ -260,6 +342,15 @@ class DynamoDbJobStoreTest {
         key.set("jobId", DynamoDbJson.object().put("S", "job-1"));
         key.set("createdAt", DynamoDbJson.object().put("S", "2025-03-04T05:06:07.008Z"));
         key.set(partitionAttribute, DynamoDbJson.object().put("S", partitionValue));
+        return key;
+    }
+
+    /** A ByOwner index entry: the table's key and the index's. */
+    private static ObjectNode indexEntry(String jobId, String owner) {
+        ObjectNode key = DynamoDbJson.object();
+        key.set("jobId", DynamoDbJson.object().put("S", jobId));
+        key.set("createdAt", DynamoDbJson.object().put("S", "2025-03-04T05:06:07.008Z"));
+        key.set("owner", DynamoDbJson.object().put("S", owner));
         return key;
     }
 

@@ -33,6 +33,7 @@ final class JobFixtures {
                 .jobId(jobId)
                 .status(JobStatus.SUCCEEDED)
                 .origin(JobOrigin.API)
+                .owner("key:0123456789abcdef0123456789abcdef")
                 .image(new S3Location("media-bucket", "inputs/cat photo.jpg"))
                 .imageTail(new S3Location("media-bucket", "inputs/cat-end.png"))
                 .parameters(new GenerationParameters("kling-v2-1", "pro", "10", "a cat jumps",

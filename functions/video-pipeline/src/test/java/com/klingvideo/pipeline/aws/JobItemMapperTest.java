@@ -40,7 +40,7 @@ class JobItemMapperTest {
 
         // THEN the attribute names and types are exactly the table's schema
         assertThat(item).containsOnlyKeys(
-                "jobId", "status", "origin", "listPartition",
+                "jobId", "status", "origin", "listPartition", "owner",
                 "imageBucket", "imageKey", "imageTailBucket", "imageTailKey",
                 "model", "mode", "duration", "prompt", "negativePrompt", "cfgScale", "aspectRatio",
                 "parameterSources", "idempotencyKey", "priority",
@@ -53,6 +53,7 @@ class JobItemMapperTest {
         assertThat(item.get("origin").s()).isEqualTo("API");
         assertThat(item.get("priority").s()).isEqualTo("HIGH");
         assertThat(item.get("listPartition").s()).isEqualTo("JOB");
+        assertThat(item.get("owner").s()).isEqualTo("key:0123456789abcdef0123456789abcdef");
         assertThat(item.get("createdAt").s()).isEqualTo("2025-03-04T05:06:07.008Z");
         assertThat(item.get("submittedAt").s()).isEqualTo("2025-03-04T05:06:08.000Z");
         assertThat(item.get("cfgScale").n()).isEqualTo("0.5");

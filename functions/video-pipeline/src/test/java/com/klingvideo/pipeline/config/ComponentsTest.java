@@ -92,6 +92,21 @@ class ComponentsTest {
     }
 
     @Test
+    void pipelineSettings_should_shareNoImagePrefix_unlessListed() {
+        // GIVEN no list, then a list with spaces and an empty entry
+        assertThat(Components.pipelineSettings(new Settings(environment())).sharedImagePrefixes()).isEmpty();
+        Map<String, String> env = environment();
+        env.put("API_SHARED_IMAGE_PREFIXES", " library/ ,, brand/assets/");
+        // THEN the prefixes are read as given
+        assertThat(Components.pipelineSettings(new Settings(env)).sharedImagePrefixes())
+                .containsExactly("library/", "brand/assets/");
+        // and one that is not a key prefix fails the deployment, naming the variable
+        env.put("API_SHARED_IMAGE_PREFIXES", "library");
+        assertThatThrownBy(() -> Components.build(env, Clock.systemUTC()))
+                .hasMessageContaining("API_SHARED_IMAGE_PREFIXES");
+    }
+
+    @Test
     void build_should_reject_when_klingStyleOrTransportUnknown() {
         Map<String, String> env = environment();
         env.put("KLING_API_STYLE", "v2");

@@ -43,6 +43,29 @@ class JobsApiHandlerTest {
         return JSON.readTree(response.getBody());
     }
 
+    /** The same request made with another API key. */
+    private static APIGatewayProxyRequestEvent withKey(String apiKey, APIGatewayProxyRequestEvent request) {
+        request.getRequestContext().getIdentity().setApiKey(apiKey);
+        return request;
+    }
+
+    /** The same request signed by an IAM principal instead of carrying an API key. */
+    private static APIGatewayProxyRequestEvent signedBy(String userArn, APIGatewayProxyRequestEvent request) {
+        request.getRequestContext().getIdentity().setApiKey(null);
+        request.getRequestContext().getIdentity().setUserArn(userArn);
+        return request;
+    }
+
+    private static APIGatewayProxyRequestEvent getJob(String jobId) {
+        return request("GET", "/jobs/{jobId}", null).withPathParameters(Map.of("jobId", jobId));
+    }
+
+    private String createJob(APIGatewayProxyRequestEvent request) throws IOException {
+        APIGatewayProxyResponseEvent response = handler.handleRequest(request, null);
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(202);
+        return body(response).path("jobId").asText();
+    }
+
     private String createBody(int width, int height, String extra) {
         String image = Base64.getEncoder().encodeToString(TestImages.jpeg(width, height));
         return "{\"image\":{\"base64\":\"" + image + "\"},\"prompt\":\"A kettle\"" + extra + "}";
@@ -223,6 +246,9 @@ class JobsApiHandlerTest {
             public Optional<Job> find(String jobId) { throw new IllegalStateException("boom"); }
             public Job update(Job job) { throw new IllegalStateException("boom"); }
             public JobPage list(JobStatus status, int limit, String nextToken) { throw new IllegalStateException("boom"); }
+            public JobPage listOwned(String owner, JobStatus status, int limit, String nextToken) {
+                throw new IllegalStateException("boom");
+            }
         };
         ApiJobs api = new ApiJobs(broken, f.media, (u, m) -> new byte[0], new ImageValidation(f.media), f.launcher,
                 f.governor, f.settings, f.clock);
@@ -300,6 +326,9 @@ class JobsApiHandlerTest {
             public JobPage list(JobStatus status, int limit, String nextToken) {
                 throw new IllegalArgumentException("arn:aws:dynamodb:us-east-1:1:table/J");
             }
+            public JobPage listOwned(String owner, JobStatus status, int limit, String nextToken) {
+                throw new IllegalArgumentException("arn:aws:dynamodb:us-east-1:1:table/J");
+            }
         };
         ApiJobs api = new ApiJobs(broken, f.media, (u, m) -> new byte[0], new ImageValidation(f.media), f.launcher,
                 f.governor, f.settings, f.clock);
@@ -310,6 +339,101 @@ class JobsApiHandlerTest {
 
         // THEN
         assertThat(response.getBody()).doesNotContain("arn:aws");
+    }
+
+    @Test
+    void list_should_showOnlyTheCallersJobs_when_twoApiKeysHaveJobs() throws IOException {
+        // GIVEN one job of key-1 and one of key-2
+        String mine = createJob(request("POST", "/jobs", createBody(640, 480, "")));
+        String theirs = createJob(withKey("key-2", request("POST", "/jobs", createBody(640, 480, ""))));
+        // WHEN key-1 lists jobs, with and without a status filter
+        JsonNode all = body(handler.handleRequest(request("GET", "/jobs", null), null));
+        JsonNode queued = body(handler.handleRequest(request("GET", "/jobs", null)
+                .withQueryStringParameters(Map.of("status", "QUEUED")), null));
+        // THEN it sees its own job only
+        assertThat(all.path("jobs").findValuesAsText("jobId")).containsExactly(mine).doesNotContain(theirs);
+        assertThat(queued.path("jobs").findValuesAsText("jobId")).containsExactly(mine);
+    }
+
+    @Test
+    void get_should_answer404AsForAMissingJob_when_jobIsAnotherCallers() throws IOException {
+        // GIVEN a finished job of key-2, with a stored video
+        String theirs = createJob(withKey("key-2", request("POST", "/jobs", createBody(640, 480, ""))));
+        f.runNewExecutions();
+        f.media.putRemote("https://cdn.example/v.mp4", new byte[] {1, 2});
+        f.kling.answerQuery(FakeVideoGenerator.succeeded("task-1", "https://cdn.example/v.mp4"));
+        f.checker.check(theirs);
+        // WHEN key-1 reads it, and reads an id that does not exist
+        APIGatewayProxyResponseEvent response = handler.handleRequest(getJob(theirs), null);
+        APIGatewayProxyResponseEvent missing = handler.handleRequest(getJob("a-none"), null);
+        // THEN both answers are the same 404, and no video URL is handed out
+        assertThat(response.getStatusCode()).isEqualTo(404);
+        assertThat(response.getBody().replace(theirs, "ID")).isEqualTo(missing.getBody().replace("a-none", "ID"));
+        assertThat(response.getBody()).doesNotContain("outputs/");
+        // while its owner still reads it
+        assertThat(handler.handleRequest(withKey("key-2", getJob(theirs)), null).getStatusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void post_should_giveEachIamCallerItsOwnJob_when_twoRepeatTheSameIdempotencyKey() throws IOException {
+        // GIVEN two IAM principals (no API key) sending the same idempotency key
+        String alice = createJob(signedBy("arn:aws:iam::123456789012:user/alice",
+                request("POST", "/jobs", createBody(640, 480, ",\"idempotencyKey\":\"order-1\""))));
+        // WHEN the second one sends it
+        String bob = createJob(signedBy("arn:aws:iam::123456789012:user/bob",
+                request("POST", "/jobs", createBody(640, 480, ",\"idempotencyKey\":\"order-1\""))));
+        // THEN it gets a new job, not alice's
+        assertThat(bob).isNotEqualTo(alice);
+        assertThat(handler.handleRequest(signedBy("arn:aws:iam::123456789012:user/bob", getJob(alice)), null)
+                .getStatusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void post_should_refuseWith403_when_s3KeyNamesAnotherCallersImageOrAVideo() throws IOException {
+        // GIVEN key-2's job, whose image the API kept in the bucket
+        String theirs = createJob(withKey("key-2", request("POST", "/jobs", createBody(640, 480, ""))));
+        String theirImage = f.store.get(theirs).image().key();
+        // WHEN key-1 names that image, a video key and a key that exists nowhere
+        APIGatewayProxyResponseEvent image = handler.handleRequest(request("POST", "/jobs",
+                "{\"image\":{\"s3Key\":\"" + theirImage + "\"}}"), null);
+        APIGatewayProxyResponseEvent video = handler.handleRequest(request("POST", "/jobs",
+                "{\"image\":{\"s3Key\":\"outputs/" + theirs + ".mp4\"}}"), null);
+        APIGatewayProxyResponseEvent nowhere = handler.handleRequest(request("POST", "/jobs",
+                "{\"image\":{\"s3Key\":\"secret/nothing-here.jpg\"}}"), null);
+        // THEN each is refused with the same code, whether the object exists or not, and nothing is admitted
+        for (APIGatewayProxyResponseEvent refused : java.util.List.of(image, video, nowhere)) {
+            assertThat(refused.getStatusCode()).as(refused.getBody()).isEqualTo(403);
+            assertThat(body(refused).path("error").path("code").asText()).isEqualTo("S3_KEY_NOT_ALLOWED");
+        }
+        assertThat(body(image).path("error").path("message").asText())
+                .isEqualTo(body(nowhere).path("error").path("message").asText());
+        assertThat(f.store.all()).hasSize(1);
+    }
+
+    @Test
+    void post_should_keepImagesUnderTheCallersOwnPrefixAndAcceptThemByKey_when_callerReusesOne() throws IOException {
+        // GIVEN two jobs of key-1 whose images the API kept
+        String first = createJob(request("POST", "/jobs", createBody(640, 480, "")));
+        String other = createJob(request("POST", "/jobs", createBody(640, 480, "")));
+        String kept = f.store.get(first).image().key();
+        // THEN both images are under one prefix of key-1's own, inside the API input prefix
+        String area = kept.substring(0, kept.indexOf('/', "api-inputs/".length()) + 1);
+        assertThat(area).startsWith("api-inputs/").doesNotContain(first);
+        assertThat(f.store.get(other).image().key()).startsWith(area);
+        // WHEN key-1 starts another job from its kept image by key
+        String second = createJob(request("POST", "/jobs", "{\"image\":{\"s3Key\":\"" + kept + "\"}}"));
+        // THEN it is admitted with that image
+        assertThat(f.store.get(second).image().key()).isEqualTo(kept);
+    }
+
+    @Test
+    void anyJobsRoute_should_answer403_when_requestCarriesNoCaller() throws IOException {
+        // GIVEN a request with neither an API key nor an IAM principal (a misdeployed route)
+        APIGatewayProxyRequestEvent anonymous = request("GET", "/jobs", null);
+        anonymous.getRequestContext().getIdentity().setApiKey(null);
+        APIGatewayProxyResponseEvent response = handler.handleRequest(anonymous, null);
+        assertThat(response.getStatusCode()).isEqualTo(403);
+        assertThat(body(response).path("error").path("code").asText()).isEqualTo("FORBIDDEN");
     }
 
     @Test

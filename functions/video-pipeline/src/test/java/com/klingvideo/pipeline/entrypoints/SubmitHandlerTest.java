@@ -86,5 +86,11 @@ class SubmitHandlerTest {
         public com.klingvideo.pipeline.model.JobPage list(JobStatus status, int limit, String nextToken) {
             throw new IllegalStateException("DynamoDB unavailable");
         }
+
+        @Override
+        public com.klingvideo.pipeline.model.JobPage listOwned(String owner, JobStatus status, int limit,
+                String nextToken) {
+            throw new IllegalStateException("DynamoDB unavailable");
+        }
     }
 }

@@ -46,9 +46,20 @@ public final class InMemoryJobStore implements JobStore {
 
     @Override
     public JobPage list(JobStatus status, int limit, String nextToken) {
+        return page(jobs.values().stream().filter(j -> status == null || j.status() == status).toList(), limit,
+                nextToken);
+    }
+
+    @Override
+    public JobPage listOwned(String owner, JobStatus status, int limit, String nextToken) {
+        return page(jobs.values().stream()
+                .filter(j -> owner.equals(j.owner()) && (status == null || j.status() == status))
+                .toList(), limit, nextToken);
+    }
+
+    private static JobPage page(List<Job> jobs, int limit, String nextToken) {
         int offset = nextToken == null ? 0 : Integer.parseInt(nextToken);
-        List<Job> matching = jobs.values().stream()
-                .filter(j -> status == null || j.status() == status)
+        List<Job> matching = jobs.stream()
                 .sorted(Comparator.comparing(Job::createdAt).reversed())
                 .toList();
         int end = Math.min(matching.size(), offset + limit);

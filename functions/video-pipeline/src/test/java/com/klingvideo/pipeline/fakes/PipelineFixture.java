@@ -67,7 +67,8 @@ public final class PipelineFixture {
         this.kling = kling;
         this.capacityPolicy = new CapacityPolicy(slots, Duration.ofHours(24), Duration.ofMinutes(10),
                 Duration.ofMinutes(15));
-        this.settings = new PipelineSettings(BUCKET, "inputs/", "outputs/", "api-inputs/",
+        // Shares library/ with every API caller, as a deployment that sets ApiSharedImagePrefixes may.
+        this.settings = new PipelineSettings(BUCKET, "inputs/", "outputs/", "api-inputs/", List.of("library/"),
                 new ParameterOverrides("kling-v2-1", "std", "5", "Slow camera push-in on the product", "", "0.5",
                         null, null),
                 transport, Duration.ofMinutes(15), Duration.ofHours(1));

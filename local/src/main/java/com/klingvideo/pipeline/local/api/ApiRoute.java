@@ -11,9 +11,10 @@ import java.util.Objects;
  * @param path              the resource path as the template writes it: {@code /jobs/{jobId}}
  * @param functionLogicalId the function's logical id, which is also its name in the local Lambda host
  * @param apiKeyRequired    the event's {@code Auth.ApiKeyRequired}, or null for the API's setting
- * @param iam               the event's {@code Auth.Authorizer} is {@code AWS_IAM}: requests are SigV4-signed
+ * @param iam               the event's {@code Auth.Authorizer}: true for {@code AWS_IAM} (requests are
+ *                          SigV4-signed), false for {@code NONE}, null for the API's default authorizer
  */
-public record ApiRoute(String method, String path, String functionLogicalId, Boolean apiKeyRequired, boolean iam) {
+public record ApiRoute(String method, String path, String functionLogicalId, Boolean apiKeyRequired, Boolean iam) {
     public ApiRoute {
         method = Objects.requireNonNull(method, "method").toUpperCase(Locale.ROOT);
         Objects.requireNonNull(path, "path");
@@ -25,11 +26,16 @@ public record ApiRoute(String method, String path, String functionLogicalId, Boo
 
     /** A route with the API's own authorization. */
     public ApiRoute(String method, String path, String functionLogicalId) {
-        this(method, path, functionLogicalId, null, false);
+        this(method, path, functionLogicalId, null, null);
     }
 
     /** Whether a request needs an API key, given the API's default. */
     boolean needsApiKey(boolean apiDefault) {
         return apiKeyRequired == null ? apiDefault : apiKeyRequired;
+    }
+
+    /** Whether a request must be SigV4-signed, given whether the API's default authorizer is AWS_IAM. */
+    boolean needsIam(boolean apiDefault) {
+        return iam == null ? apiDefault : iam;
     }
 }

@@ -44,7 +44,7 @@ public final class ApiRoutes {
                 routes.add(new ApiRoute(text(properties, "Method", function, event.getKey()),
                         text(properties, "Path", function, event.getKey()), function,
                         auth.has("ApiKeyRequired") ? auth.path("ApiKeyRequired").asBoolean() : null,
-                        authorizer.equals("AWS_IAM")));
+                        authorizer.isEmpty() ? null : authorizer.equals("AWS_IAM")));
             }
         }
         return routes;

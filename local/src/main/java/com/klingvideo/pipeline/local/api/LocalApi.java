@@ -157,7 +157,7 @@ public final class LocalApi implements AutoCloseable {
             return sendError(exchange, GatewayError.MISSING_AUTHENTICATION_TOKEN, requestId);
         }
         SigV4Verifier.Principal signer = null;
-        if (match.route().iam()) {
+        if (match.route().needsIam(api.iamByDefault())) {
             SigV4Verifier.Result checked = iam.verify(method, rawPath, exchange.getRequestURI().getRawQuery(),
                     exchange.getRequestHeaders(), body, Instant.now());
             switch (checked.verdict()) {

@@ -8,6 +8,7 @@ import com.klingvideo.pipeline.local.SamTemplate;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,6 +75,21 @@ class ApiRoutesTest {
         assertThat(api.apiKeyRequired()).isFalse();
         assertThat(api.gatewayResponses().render(GatewayError.INVALID_API_KEY, "r-1").body())
                 .isEqualTo("{\"message\":\"Forbidden\"}");
+    }
+
+    @Test
+    void restApi_should_signTheJobsRoutesWithIam_when_theStackChoosesIamAuthorization() {
+        SamTemplate template = SamTemplate.read(RepositoryLayout.locate().template());
+        // GIVEN the default deployment THEN the jobs routes take the API key alone
+        RestApi byKey = RestApi.fromTemplate(template, Map.of());
+        assertThat(byKey.iamByDefault()).isFalse();
+        // GIVEN JobsApiAuthorizer=AWS_IAM THEN every route needs a signature, and the key still meters it
+        RestApi byIam = RestApi.fromTemplate(template, Map.of("JobsApiAuthorizer", "AWS_IAM"));
+        assertThat(byIam.iamByDefault()).isTrue();
+        assertThat(byIam.apiKeyRequired()).isTrue();
+        assertThat(byIam.routes()).allSatisfy(route -> assertThat(route.needsIam(byIam.iamByDefault())).isTrue());
+        assertThat(byIam.routes()).filteredOn(route -> route.path().startsWith("/admin/"))
+                .allSatisfy(route -> assertThat(route.needsApiKey(byIam.apiKeyRequired())).isFalse());
     }
 
     @Test

@@ -101,6 +101,32 @@ class LocalApiIamTest {
                 .isEqualTo(403);
     }
 
+    @Test
+    void routesWithoutTheirOwnAuthorizer_should_needASignatureAndTheKey_when_theApisDefaultIsIam() throws Exception {
+        // GIVEN an API whose default authorizer is AWS_IAM (JobsApiAuthorizer=AWS_IAM), keys still required
+        LocalApi iamApi = new LocalApi(functions, new RestApi("v1", true, true, List.of(
+                new ApiRoute("post", "/jobs", "RawEventFunction")), GatewayResponses.none()), Map.of("key", "keyid"),
+                new LocalApi.IamCredentials(REGION, ACCESS_KEY, SECRET, OPERATOR, "123456789012"), "127.0.0.1", 0)
+                .start();
+        try {
+            URI jobs = URI.create(iamApi.endpoint() + "/jobs");
+            HttpRequest signed = SigV4Requests.post(jobs, "{}", ACCESS_KEY, SECRET, REGION, Instant.now());
+            HttpRequest.Builder signedWithKey = HttpRequest.newBuilder(jobs).POST(HttpRequest.BodyPublishers.ofString("{}"))
+                    .header("x-api-key", "key");
+            signed.headers().map().forEach((name, values) -> values.forEach(v -> signedWithKey.header(name, v)));
+            // THEN the key alone and the signature alone are refused; both reach the function as the signer
+            assertThat(status(HttpRequest.newBuilder(jobs).header("x-api-key", "key")
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build())).as("key only").isEqualTo(403);
+            assertThat(status(signed)).as("signature only").isEqualTo(403);
+            HttpResponse<String> both = http.send(signedWithKey.build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(both.statusCode()).isEqualTo(201);
+            assertThat(JSON.readTree(both.body()).path("requestContext").path("identity").path("userArn").asText())
+                    .isEqualTo(OPERATOR);
+        } finally {
+            iamApi.close();
+        }
+    }
+
     private int status(HttpRequest request) throws Exception {
         return http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
     }

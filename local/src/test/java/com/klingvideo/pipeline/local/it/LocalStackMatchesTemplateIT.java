@@ -59,6 +59,9 @@ class LocalStackMatchesTemplateIT {
                     .containsExactlyElementsOf(keys(index.path("KeySchema")));
             assertThat(created.projection().projectionTypeAsString())
                     .isEqualTo(index.path("Projection").path("ProjectionType").asText());
+            List<String> included = new ArrayList<>();
+            index.path("Projection").path("NonKeyAttributes").forEach(attribute -> included.add(attribute.asText()));
+            assertThat(created.projection().nonKeyAttributes()).containsExactlyInAnyOrderElementsOf(included);
         }
     }
 

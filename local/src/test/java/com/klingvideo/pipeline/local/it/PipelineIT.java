@@ -154,6 +154,52 @@ class PipelineIT {
     }
 
     @Test
+    void api_should_keepEachCallersJobsAndImagesToItself_when_twoKeysCall() throws Exception {
+        String mine = LOCAL.stack().endpoints().apiKey();
+        String theirs = LOCAL.stack().endpoints().otherApiKey();
+        String body = JSON.writeValueAsString(Map.of(
+                "image", Map.of("base64", Base64.getEncoder().encodeToString(TestImages.jpeg(640, 480))),
+                "idempotencyKey", "it-shared-key"));
+        // GIVEN a job of the first key, and the second key repeating the same idempotency key
+        HttpResponse<String> first = post("/jobs", body, mine);
+        HttpResponse<String> second = post("/jobs", body, theirs);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+        assertThat(second.statusCode()).as("a new job, not the first key's: " + second.body()).isEqualTo(202);
+        JsonNode myJob = JSON.readTree(first.body());
+        String myJobId = myJob.path("jobId").asText();
+        String theirJobId = JSON.readTree(second.body()).path("jobId").asText();
+        assertThat(theirJobId).isNotEqualTo(myJobId);
+
+        // WHEN the second key reads and lists
+        HttpResponse<String> read = get("/jobs/" + myJobId, theirs);
+        HttpResponse<String> unknown = get("/jobs/a-unknown", theirs);
+        JsonNode theirList = JSON.readTree(get("/jobs?limit=100", theirs).body());
+        JsonNode myList = JSON.readTree(get("/jobs?status=QUEUED&limit=100", mine).body());
+        // THEN the first key's job is as unknown to it as a missing one, and each lists only its own
+        assertThat(read.statusCode()).isEqualTo(404);
+        assertThat(read.body().replace(myJobId, "ID")).isEqualTo(unknown.body().replace("a-unknown", "ID"));
+        assertThat(theirList.path("jobs").findValuesAsText("jobId")).contains(theirJobId).doesNotContain(myJobId);
+        assertThat(myList.path("jobs").findValuesAsText("jobId")).doesNotContain(theirJobId);
+
+        // WHEN the second key names the first one's kept image, or its video, by key
+        String myImage = myJob.path("image").path("key").asText();
+        for (String key : List.of(myImage, "outputs/" + myJobId + ".mp4")) {
+            HttpResponse<String> refused = post("/jobs", JSON.writeValueAsString(Map.of("image", Map.of("s3Key", key))),
+                    theirs);
+            // THEN it is refused without a job, while the first key may reuse its own image
+            assertThat(refused.statusCode()).as(key + ": " + refused.body()).isEqualTo(403);
+            assertThat(JSON.readTree(refused.body()).path("error").path("code").asText()).isEqualTo("S3_KEY_NOT_ALLOWED");
+        }
+        HttpResponse<String> reused = post("/jobs", JSON.writeValueAsString(Map.of("image", Map.of("s3Key", myImage))),
+                mine);
+        assertThat(reused.statusCode()).as(reused.body()).isEqualTo(202);
+        // (and the jobs end before the next test arms its Kling faults)
+        for (String jobId : List.of(myJobId, theirJobId, JSON.readTree(reused.body()).path("jobId").asText())) {
+            assertThat(LOCAL.driver().awaitFinal(jobId).status()).isEqualTo(JobStatus.SUCCEEDED);
+        }
+    }
+
+    @Test
     void repeatedNotification_should_makeOneKlingTaskAndOneExecution_when_deliveredThreeMoreTimes() throws Exception {
         // GIVEN an upload (S3 notifies once) and the same notification delivered three more times at once
         String name = "kettle-repeated.jpg";
@@ -343,7 +389,11 @@ class PipelineIT {
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
+        return get(path, LOCAL.stack().endpoints().apiKey());
+    }
+
+    private static HttpResponse<String> get(String path, String apiKey) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(LOCAL.stack().endpoints().apiUrl() + path))
-                .header("x-api-key", LOCAL.stack().endpoints().apiKey()).build(), HttpResponse.BodyHandlers.ofString());
+                .header("x-api-key", apiKey).build(), HttpResponse.BodyHandlers.ofString());
     }
 }
