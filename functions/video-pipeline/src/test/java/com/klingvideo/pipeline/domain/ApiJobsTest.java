@@ -9,6 +9,7 @@ import com.klingvideo.pipeline.fakes.TestImages;
 import com.klingvideo.pipeline.model.JobStatus;
 import com.klingvideo.pipeline.model.ParameterOverrides;
 import com.klingvideo.pipeline.model.S3Location;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,23 @@ class ApiJobsTest {
                 .isInstanceOfSatisfying(InvalidJobRequestException.class, e -> assertThat(e.errors())
                         .extracting(FieldError::field)
                         .contains("model", "mode", "duration", "cfgScale", "aspectRatio", "image", "imageTail"));
+        assertThat(f.store.all()).isEmpty();
+        assertThat(f.kling.creates()).isEmpty();
+    }
+
+    @Test
+    void create_should_reject_when_base64ImageIsTruncated() {
+        // GIVEN a PNG cut inside its image data
+        byte[] png = TestImages.png(800, 600);
+        ApiJobRequest request = new ApiJobRequest(base64(Arrays.copyOf(png, png.length - 100)), null, prompt("p"),
+                null, null);
+        // WHEN / THEN nothing is stored or queued
+        assertThatThrownBy(() -> f.api.create(request, "key-1"))
+                .isInstanceOfSatisfying(InvalidJobRequestException.class, e -> assertThat(e.errors())
+                        .singleElement().satisfies(error -> {
+                            assertThat(error.field()).isEqualTo("image");
+                            assertThat(error.message()).startsWith("image is not a usable image: PNG is truncated");
+                        }));
         assertThat(f.store.all()).isEmpty();
         assertThat(f.kling.creates()).isEmpty();
     }

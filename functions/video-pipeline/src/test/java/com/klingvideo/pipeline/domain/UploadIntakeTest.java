@@ -9,6 +9,7 @@ import com.klingvideo.pipeline.model.JobStatus;
 import com.klingvideo.pipeline.model.Priority;
 import com.klingvideo.pipeline.model.S3Location;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -83,6 +84,22 @@ class UploadIntakeTest {
         assertThat(job.status()).isEqualTo(JobStatus.FAILED);
         assertThat(job.failure().code()).isEqualTo("INVALID_INPUT");
         assertThat(job.failure().reason()).contains("200x200").contains("300");
+        assertThat(f.kling.creates()).isEmpty();
+        assertThat(f.workflow.calls()).isEmpty();
+    }
+
+    @Test
+    void onObjectCreated_should_recordFailedWithoutCallingKling_when_uploadHoldsHalfAJpeg() {
+        // GIVEN the first half of a valid JPEG (its header and size are intact)
+        byte[] jpeg = TestImages.jpeg(800, 600);
+        UploadIntake.Result result = upload("inputs/half.jpg", Arrays.copyOf(jpeg, jpeg.length / 2), Map.of());
+        // THEN the job fails before anything is paid, saying where the image ends
+        assertThat(result).isEqualTo(UploadIntake.Result.REJECTED);
+        Job job = onlyJob();
+        assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(job.failure().code()).isEqualTo("INVALID_INPUT");
+        assertThat(job.failure().reason()).startsWith("image is not a usable image: JPEG is truncated")
+                .contains("before its end-of-image marker (EOI)");
         assertThat(f.kling.creates()).isEmpty();
         assertThat(f.workflow.calls()).isEmpty();
     }
