@@ -13,6 +13,8 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ApiJobsTest {
     private final PipelineFixture f = new PipelineFixture();
@@ -79,6 +81,17 @@ class ApiJobsTest {
                         }));
         assertThat(f.store.all()).isEmpty();
         assertThat(f.kling.creates()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "   ", "\n"})
+    void create_should_useTheDefaultPrompt_when_promptIsBlank(String blank) {
+        // GIVEN / WHEN a request whose prompt is empty or only whitespace
+        JobLauncher.Launch launch = f.api.create(new ApiJobRequest(base64(TestImages.jpeg(640, 480)), null,
+                prompt(blank), null, null), "key-1");
+        // THEN it is admitted with the configured default prompt, as if it had given none
+        assertThat(launch.job().parameters().prompt()).isEqualTo("Slow camera push-in on the product");
+        assertThat(launch.job().parameterSources()).containsExactly("defaults");
     }
 
     @Test

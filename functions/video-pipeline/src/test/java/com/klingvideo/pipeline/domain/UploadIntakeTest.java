@@ -77,6 +77,18 @@ class UploadIntakeTest {
     }
 
     @Test
+    void onObjectCreated_should_useTheDefaultPrompt_when_sidecarAndMetadataPromptsAreBlank() {
+        // GIVEN a sidecar with an empty prompt, and an image whose metadata prompt is only whitespace
+        put("inputs/vase.json", "{\"prompt\": \"\", \"duration\": \"10\"}".getBytes(StandardCharsets.UTF_8), Map.of());
+        upload("inputs/vase.jpg", TestImages.jpeg(640, 480), Map.of("prompt", "  "));
+        // THEN the job is admitted with the configured default prompt, not an empty one
+        Job job = onlyJob();
+        assertThat(job.status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(job.parameters().prompt()).isEqualTo("Slow camera push-in on the product");
+        assertThat(job.parameters().duration()).isEqualTo("10");
+    }
+
+    @Test
     void onObjectCreated_should_recordFailedWithoutCallingKling_when_imageTooSmall() {
         UploadIntake.Result result = upload("inputs/tiny.jpg", TestImages.jpeg(200, 200), Map.of());
         assertThat(result).isEqualTo(UploadIntake.Result.REJECTED);

@@ -85,6 +85,17 @@ class JobsApiHandlerTest {
     }
 
     @Test
+    void post_should_admitWithTheDefaultPrompt_when_promptIsEmpty() throws IOException {
+        // GIVEN a request with "prompt": "" (which gateways refuse)
+        String image = Base64.getEncoder().encodeToString(TestImages.jpeg(640, 480));
+        APIGatewayProxyResponseEvent response = handler.handleRequest(
+                request("POST", "/jobs", "{\"image\":{\"base64\":\"" + image + "\"},\"prompt\":\"\"}"), null);
+        // THEN 202, and the job carries the configured default prompt
+        assertThat(response.getStatusCode()).isEqualTo(202);
+        assertThat(body(response).path("parameters").path("prompt").asText()).isEqualTo("Slow camera push-in on the product");
+    }
+
+    @Test
     void post_should_answer400_when_base64ImageIsTruncated() throws IOException {
         // GIVEN the first half of a valid JPEG, sent inline
         byte[] jpeg = TestImages.jpeg(640, 480);
