@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
@@ -191,6 +192,26 @@ class PipelineIT {
         assertThat(job.status()).isEqualTo(JobStatus.FAILED);
         assertThat(job.failure().code()).isEqualTo("INVALID_INPUT");
         assertThat(job.failure().reason()).contains("120x90").contains("mode").contains("duration").contains("model");
+        assertThat(LOCAL.driver().createsFor(jobId)).isEmpty();
+        assertThat(LOCAL.driver().executionsFor(jobId)).isZero();
+        assertThat(LOCAL.stack().simulator().counters().tasksCreated()).isEqualTo(created);
+    }
+
+    @Test
+    void truncatedUpload_should_failWithReasonAndNoKlingCall_when_onlyHalfAJpegArrived() {
+        // GIVEN the first half of a valid JPEG: its header and size are intact, its scan data and EOI are not
+        long created = LOCAL.stack().simulator().counters().tasksCreated();
+        byte[] jpeg = TestImages.jpeg(800, 600);
+        String jobId = LOCAL.driver().upload("half.jpg", Arrays.copyOf(jpeg, jpeg.length / 2), Map.of());
+
+        // WHEN the pipeline runs
+        Job job = LOCAL.driver().awaitFinal(jobId);
+
+        // THEN the job failed with the reason and Kling never saw it
+        assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(job.failure().code()).isEqualTo("INVALID_INPUT");
+        assertThat(job.failure().reason()).startsWith("image is not a usable image: JPEG is truncated")
+                .contains("before its end-of-image marker (EOI)");
         assertThat(LOCAL.driver().createsFor(jobId)).isEmpty();
         assertThat(LOCAL.driver().executionsFor(jobId)).isZero();
         assertThat(LOCAL.stack().simulator().counters().tasksCreated()).isEqualTo(created);
