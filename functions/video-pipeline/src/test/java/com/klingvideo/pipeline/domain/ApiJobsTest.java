@@ -95,6 +95,23 @@ class ApiJobsTest {
     }
 
     @Test
+    void create_should_reject_when_endFrameIsNotTakenInThisMode() {
+        // GIVEN an end frame for kling-v2-1 (the default) in std mode (the default), which Kling refuses
+        ApiJobRequest request = new ApiJobRequest(base64(TestImages.jpeg(640, 480)), base64(TestImages.jpeg(640, 480)),
+                prompt("p"), null, null);
+        // WHEN / THEN nothing is stored or queued
+        assertThatThrownBy(() -> f.api.create(request, "key-1"))
+                .isInstanceOfSatisfying(InvalidJobRequestException.class, e -> assertThat(e.errors())
+                        .extracting(FieldError::field).containsExactly("imageTail"));
+        assertThat(f.store.all()).isEmpty();
+        assertThat(f.kling.creates()).isEmpty();
+        // AND in pro mode it is admitted
+        ParameterOverrides pro = new ParameterOverrides(null, "pro", null, "p", null, null, null, null);
+        assertThat(f.api.create(new ApiJobRequest(base64(TestImages.jpeg(640, 480)), base64(TestImages.jpeg(640, 480)),
+                pro, null, null), "key-1").created()).isTrue();
+    }
+
+    @Test
     void create_should_useBucketObject_when_s3KeyGiven() {
         S3Location image = new S3Location(PipelineFixture.BUCKET, "library/kettle.jpg");
         f.media.putObject(image, TestImages.jpeg(640, 480), Map.of());

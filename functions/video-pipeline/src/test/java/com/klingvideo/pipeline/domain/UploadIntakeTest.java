@@ -198,11 +198,27 @@ class UploadIntakeTest {
     @Test
     void onObjectCreated_should_sendTailImage_when_metadataNamesIt() {
         put("inputs/tails/cat-end.png", TestImages.png(640, 480), Map.of());
-        upload("inputs/cat.jpg", TestImages.jpeg(640, 480), Map.of("image-tail", "inputs/tails/cat-end.png"));
+        upload("inputs/cat.jpg", TestImages.jpeg(640, 480),
+                Map.of("image-tail", "inputs/tails/cat-end.png", "mode", "pro"));
         Job job = onlyJob();
         assertThat(job.imageTail()).isEqualTo(new S3Location(PipelineFixture.BUCKET, "inputs/tails/cat-end.png"));
         f.runNewExecutions();
         assertThat(f.kling.creates().get(0).imageTail()).contains("inputs/tails/cat-end.png");
+    }
+
+    @Test
+    void onObjectCreated_should_recordFailedWithoutCallingKling_when_modelTakesNoEndFrame() {
+        // GIVEN a valid end frame for a model that takes none
+        put("inputs/tails/cat-end.png", TestImages.png(640, 480), Map.of());
+        upload("inputs/cat.jpg", TestImages.jpeg(640, 480),
+                Map.of("image-tail", "inputs/tails/cat-end.png", "model", "kling-v2-master"));
+        // THEN the job fails before anything is paid, saying which models take one
+        Job job = onlyJob();
+        assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(job.failure().code()).isEqualTo("INVALID_INPUT");
+        assertThat(job.failure().reason()).startsWith("imageTail (an end frame) is not supported by kling-v2-master");
+        assertThat(f.kling.creates()).isEmpty();
+        assertThat(f.workflow.calls()).isEmpty();
     }
 
     @Test
