@@ -218,6 +218,26 @@ class PipelineIT {
     }
 
     @Test
+    void api_should_answer400AndCallNoKling_when_endFrameIsAskedOfAModelThatTakesNone() throws Exception {
+        // GIVEN a request with an end frame for kling-v2-master, which Kling (and the simulator) would refuse
+        long created = LOCAL.stack().simulator().counters().tasksCreated();
+        String image = Base64.getEncoder().encodeToString(TestImages.jpeg(640, 480));
+        String body = JSON.writeValueAsString(Map.of("image", Map.of("base64", image),
+                "imageTail", Map.of("base64", image), "model", "kling-v2-master", "mode", "pro", "prompt", "A vase"));
+
+        // WHEN it is posted
+        HttpResponse<String> response = post("/jobs", body, LOCAL.stack().endpoints().apiKey());
+
+        // THEN 400 naming the end frame, and Kling never asked
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(response.body()).path("error").path("fields").findValuesAsText("field"))
+                .containsExactly("imageTail");
+        assertThat(LOCAL.stack().simulator().counters().tasksCreated()).isEqualTo(created);
+        assertThat(LOCAL.stack().simulator().receivedCreates()).noneMatch(c -> c.path("model_name").asText()
+                .equals("kling-v2-master"));
+    }
+
+    @Test
     void klingTaskFailure_should_failTheJobWithKlingsReason() {
         LOCAL.stack().simulator().faults().failNextTasks(1, "Image pixel is invalid");
         String jobId = LOCAL.driver().upload("blurry.jpg", TestImages.jpeg(640, 480), Map.of());
