@@ -200,7 +200,7 @@ public final class ImageInspector {
                 c.skip(length - 7L, segment);
             } else if (marker == 0xDA) {
                 c.skip(length - 2, segment);
-                marker = readScans(c, offset);
+                readScans(c, offset);
                 return facts;
             } else {
                 c.skip(length - 2, segment);
@@ -213,7 +213,7 @@ public final class ImageInspector {
      * Reads from the first scan's entropy-coded data to EOI: every scan must hold data, and the segments
      * between scans (progressive JPEGs: DHT, further SOS) must be well formed.
      */
-    private static int readScans(Cursor c, long sosOffset) throws IOException {
+    private static void readScans(Cursor c, long sosOffset) throws IOException {
         long scanAt = sosOffset;
         while (true) {
             String scan = "the scan (SOS at offset " + scanAt + ")";
@@ -226,7 +226,7 @@ public final class ImageInspector {
             while (marker != 0xDA) {
                 long offset = c.position() - 2;
                 if (marker == 0xD9) {
-                    return marker;
+                    return;
                 }
                 String segment = "the " + markerName(marker) + " segment at offset " + offset;
                 if (marker == 0xD8 || marker == 0x00) {
@@ -493,7 +493,7 @@ public final class ImageInspector {
 
         /**
          * Reads entropy-coded data in bulk up to the next marker that is not part of it (stuffed 0xFF00,
-         * RSTn and fill bytes are), and gives back what was read past that marker.
+         * RSTn, TEM and fill bytes are), and gives back what was read past that marker.
          */
         Scan scanEntropyCodedData(String what) throws IOException {
             byte[] buffer = new byte[CHUNK_BYTES];
@@ -519,8 +519,8 @@ public final class ImageInspector {
                     } else if (b == 0x00) {
                         afterFf = false;
                         data++;
-                    } else if (b >= 0xD0 && b <= 0xD7) {
-                        afterFf = false;
+                    } else if ((b >= 0xD0 && b <= 0xD7) || b == 0x01) {
+                        afterFf = false; // RSTn and TEM stand alone inside the scan
                     } else if (b != 0xFF) {
                         int unread = r - i - 1;
                         in.unread(buffer, i + 1, unread);
