@@ -3,6 +3,7 @@ package com.klingvideo.pipeline.checks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.klingvideo.pipeline.config.Tuning;
+import com.klingvideo.pipeline.domain.ModelCapabilities;
 import com.klingvideo.pipeline.local.RepositoryLayout;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -77,5 +79,28 @@ class ReadmeTest {
                 assertThat(defaults).as(tuning.parameter()).containsEntry(tuning.parameter(), tuning.defaultText());
             }
         }
+    }
+
+    @Test
+    void model_table_should_be_exactly_the_capability_table() {
+        List<List<String>> documented = table("<!-- models:");
+        List<List<String>> code = new ArrayList<>();
+        for (ModelCapabilities.Row row : ModelCapabilities.ROWS) {
+            String tail = ModelCapabilities.modes().stream()
+                    .flatMap(mode -> ModelCapabilities.durations().stream()
+                            .filter(duration -> row.takesImageTail(mode, duration))
+                            .map(duration -> mode + " " + duration + " s"))
+                    .collect(Collectors.joining(", "));
+            code.add(List.of(row.model(), String.join(", ", row.modes()), String.join(", ", row.durations()),
+                    tail.isEmpty() ? "no" : tail));
+        }
+        assertThat(documented).isEqualTo(code);
+    }
+
+    @Test
+    void parameter_table_should_offer_the_capability_tables_models_as_default_model() {
+        Map<String, String> meanings = new LinkedHashMap<>();
+        table("### Configuration (template parameters)").forEach(row -> meanings.put(row.get(0), row.get(2)));
+        assertThat(meanings.get("DefaultModel")).isEqualTo("one of " + String.join(", ", ModelCapabilities.models()));
     }
 }

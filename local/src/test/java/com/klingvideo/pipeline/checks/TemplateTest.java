@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.klingvideo.pipeline.aws.JobItemMapper;
 import com.klingvideo.pipeline.config.Tuning;
+import com.klingvideo.pipeline.domain.ModelCapabilities;
 import com.klingvideo.pipeline.local.RepositoryLayout;
 import com.klingvideo.pipeline.local.SamTemplate;
 import java.util.ArrayList;
@@ -543,5 +544,21 @@ class TemplateTest {
             node.forEach(child -> joins.addAll(collectJoins(child, firstPart)));
         }
         return joins;
+    }
+
+    /** The template may list the defaults a deployment can choose, but only what the capability table holds. */
+    @Test
+    void default_model_mode_and_duration_should_allow_exactly_what_the_capability_table_holds() {
+        JsonNode parameters = template.root().path("Parameters");
+        assertThat(allowed(parameters.path("DefaultModel"))).isEqualTo(ModelCapabilities.models());
+        assertThat(allowed(parameters.path("DefaultMode"))).isEqualTo(ModelCapabilities.modes());
+        assertThat(allowed(parameters.path("DefaultDuration"))).isEqualTo(ModelCapabilities.durations());
+        assertThat(ModelCapabilities.models()).contains(parameters.path("DefaultModel").path("Default").asText());
+    }
+
+    private static List<String> allowed(JsonNode parameter) {
+        List<String> values = new ArrayList<>();
+        parameter.path("AllowedValues").forEach(value -> values.add(value.asText()));
+        return values;
     }
 }

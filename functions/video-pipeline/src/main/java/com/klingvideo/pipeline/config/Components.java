@@ -103,9 +103,15 @@ public final class Components {
                 new OutboundGuard(HostResolver.SYSTEM, env.number(Tuning.ALLOW_LOOPBACK_URLS) == 1));
         MediaStore media = new S3MediaStore(aws.s3(), aws.s3Presigner(), outbound, VIDEO_DOWNLOAD_DEADLINE);
         String secretArn = env.orNull("KLING_SECRET_ARN");
+        KlingDialect dialect = KlingDialect.parse(env.optional("KLING_API_STYLE", "official"));
+        if (secretArn != null && dialect == KlingDialect.GATEWAY && settings.defaults().prompt() == null) {
+            // a job without a prompt of its own would be refused by the gateway after being admitted
+            throw new IllegalStateException("environment variable DEFAULT_PROMPT is not set; KLING_API_STYLE=gateway"
+                    + " requires a prompt on every request");
+        }
         VideoGenerator kling = secretArn == null ? new NoKlingAccess() : new KlingClient(
                 new KlingClientSettings(
-                        KlingDialect.parse(env.optional("KLING_API_STYLE", "official")),
+                        dialect,
                         URI.create(env.optional("KLING_BASE_URL", "https://api-singapore.klingai.com")),
                         Duration.ofMillis(env.number(Tuning.KLING_CONNECT_TIMEOUT_MS)),
                         Duration.ofMillis(env.number(Tuning.KLING_READ_TIMEOUT_MS))),

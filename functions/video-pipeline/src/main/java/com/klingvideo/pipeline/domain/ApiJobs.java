@@ -104,7 +104,8 @@ public final class ApiJobs {
         }
 
         ParameterOverrides given = request.parameters() == null ? ParameterOverrides.NONE : request.parameters();
-        ValidationResult<GenerationParameters> parameters = ParameterValidator.validate(settings.defaults().overlay(given));
+        ValidationResult<GenerationParameters> parameters = ParameterValidator.validate(
+                settings.defaults().overlay(given), request.imageTail() != null);
         errors.addAll(parameters.errors());
 
         Prepared image = null;

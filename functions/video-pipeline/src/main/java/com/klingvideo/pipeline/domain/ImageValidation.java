@@ -10,7 +10,9 @@ import java.util.Optional;
 
 /**
  * Applies Kling's image rules to an object in the bucket or to bytes from the API, before any money is
- * spent. Objects are read only as far as their size header, and not at all when already too large.
+ * spent. An object is not read at all when its size is already too large; otherwise it is streamed once,
+ * to its end marker, so that a truncated or corrupt upload is refused (see {@link ImageInspector}): one
+ * GET of at most 10 MiB, nothing held in memory beyond a 64 KiB chunk.
  */
 public final class ImageValidation {
     private final MediaStore media;
@@ -48,6 +50,10 @@ public final class ImageValidation {
 
     /** Problems with image bytes sent in a request. */
     public List<FieldError> checkBytes(String field, byte[] content) {
+        Optional<FieldError> tooLarge = ImageRules.tooLarge(field, content.length);
+        if (tooLarge.isPresent()) {
+            return List.of(tooLarge.get());
+        }
         try {
             return ImageRules.check(field, inspector.inspect(new ByteArrayInputStream(content)), content.length);
         } catch (InvalidImageException e) {

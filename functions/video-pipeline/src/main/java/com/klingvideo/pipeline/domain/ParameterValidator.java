@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -14,23 +15,17 @@ import java.util.regex.Pattern;
  * a task Kling rejects costs a round trip, and one that runs with a silently wrong value costs credits.
  * Every problem is reported at once, under the API's JSON field names, so one edit fixes the input.
  *
- * <p>Values are trimmed, except prompts, which are passed on as written. Defaults are not filled in
- * here: they come from the defaults layer, so model, mode and duration must be set by some layer.
+ * <p>Models, modes, durations and which of them take an end frame come from {@link ModelCapabilities}.
+ * Values are trimmed, except prompts, which are passed on as written. Defaults are not filled in here:
+ * they come from the defaults layer, so model, mode and duration must be set by some layer.
  */
 public final class ParameterValidator {
-
-    /** The models Kling's image-to-video API accepts, oldest first. */
-    public static final List<String> SUPPORTED_MODELS = List.of(
-            "kling-v1", "kling-v1-5", "kling-v1-6", "kling-v2-master", "kling-v2-1", "kling-v2-1-master",
-            "kling-v2-5-turbo", "kling-v2-6", "kling-v3");
 
     /** Kling's limit for prompt and negative prompt, counted here in Unicode code points. */
     public static final int MAX_PROMPT_LENGTH = 2500;
 
-    private static final List<String> MODES = List.of("std", "pro");
     /** Words people write for a mode that Kling rejects. */
     private static final Map<String, String> MODE_ALIASES = Map.of("standard", "std", "professional", "pro");
-    private static final List<String> DURATIONS = List.of("5", "10");
     private static final List<String> ASPECT_RATIOS = List.of("16:9", "9:16", "1:1");
     /** Plain decimal notation only: Double.parseDouble would also take "NaN", "Infinity", "0x1p-1" and "1d". */
     private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
@@ -38,13 +33,29 @@ public final class ParameterValidator {
     private ParameterValidator() {
     }
 
-    /** The validated parameters, or every error found; {@code imageTailKey} is not looked at. */
+    /** The validated parameters, or every error found; an end frame is there when {@code imageTailKey} is set. */
     public static ValidationResult<GenerationParameters> validate(ParameterOverrides overrides) {
         Objects.requireNonNull(overrides, "overrides");
+        return validate(overrides, !isBlank(overrides.imageTailKey()));
+    }
+
+    /**
+     * The validated parameters, or every error found.
+     *
+     * @param withImageTail whether the job has an end frame, however it was given
+     */
+    public static ValidationResult<GenerationParameters> validate(ParameterOverrides overrides, boolean withImageTail) {
+        Objects.requireNonNull(overrides, "overrides");
         List<FieldError> errors = new ArrayList<>();
-        String model = oneOf(errors, "model", overrides.model(), SUPPORTED_MODELS, Map.of());
-        String mode = oneOf(errors, "mode", overrides.mode(), MODES, MODE_ALIASES);
-        String duration = oneOf(errors, "duration", overrides.duration(), DURATIONS, Map.of());
+        String model = oneOf(errors, "model", overrides.model(), ModelCapabilities.models(), Map.of());
+        Optional<ModelCapabilities.Row> row = ModelCapabilities.row(model);
+        String mode = oneOf(errors, "mode", overrides.mode(),
+                row.map(ModelCapabilities.Row::modes).orElse(ModelCapabilities.modes()), MODE_ALIASES);
+        String duration = oneOf(errors, "duration", overrides.duration(),
+                row.map(ModelCapabilities.Row::durations).orElse(ModelCapabilities.durations()), Map.of());
+        if (withImageTail && row.isPresent() && mode != null && duration != null) {
+            ModelCapabilities.imageTailRefusal(row.get(), mode, duration).ifPresent(errors::add);
+        }
         String prompt = prompt(errors, "prompt", overrides.prompt());
         String negativePrompt = prompt(errors, "negativePrompt", overrides.negativePrompt());
         Double cfgScale = cfgScale(errors, overrides.cfgScale());

@@ -5,6 +5,9 @@ package com.klingvideo.pipeline.model;
  * or an API request. A null field means "not set at this layer". Values stay raw until validation so
  * that a bad one can be named exactly.
  *
+ * <p>A blank prompt (empty or only whitespace) counts as not set, whichever layer gives it: Kling's
+ * gateways refuse one, and "no prompt" means the configured default prompt everywhere in this product.
+ *
  * @param imageTailKey key of the end-frame image in the same bucket, or null
  */
 public record ParameterOverrides(
@@ -16,6 +19,10 @@ public record ParameterOverrides(
         String cfgScale,
         String aspectRatio,
         String imageTailKey) {
+
+    public ParameterOverrides {
+        prompt = prompt == null || prompt.isBlank() ? null : prompt;
+    }
 
     public static final ParameterOverrides NONE =
             new ParameterOverrides(null, null, null, null, null, null, null, null);

@@ -24,6 +24,7 @@ class ComponentsTest {
                 "DEFAULT_MODE", "std",
                 "DEFAULT_DURATION", "5"));
         env.put("KLING_API_STYLE", "gateway");
+        env.put("DEFAULT_PROMPT", "Slow camera push-in");
         env.put("CAPACITY_TABLE", "capacity");
         return env;
     }
@@ -104,6 +105,20 @@ class ComponentsTest {
         env.put("API_SHARED_IMAGE_PREFIXES", "library");
         assertThatThrownBy(() -> Components.build(env, Clock.systemUTC()))
                 .hasMessageContaining("API_SHARED_IMAGE_PREFIXES");
+    }
+
+    @Test
+    void build_should_refuse_when_gatewayHasNoDefaultPrompt() {
+        // GIVEN the Kling-calling function on a gateway, which refuses a blank prompt, and no default prompt
+        Map<String, String> env = environment();
+        env.put("KLING_API_STYLE", "gateway");
+        env.put("DEFAULT_PROMPT", " ");
+        // WHEN / THEN it fails on its first invocation naming the variable, instead of paying for refusals
+        assertThatThrownBy(() -> Components.build(env, Clock.systemUTC()))
+                .hasMessageContaining("DEFAULT_PROMPT").hasMessageContaining("gateway");
+        // AND the official API, which takes an empty prompt, is fine without one
+        env.put("KLING_API_STYLE", "official");
+        assertThat(Components.build(env, Clock.systemUTC()).statusChecker()).isNotNull();
     }
 
     @Test

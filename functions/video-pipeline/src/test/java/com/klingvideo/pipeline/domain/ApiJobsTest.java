@@ -9,9 +9,12 @@ import com.klingvideo.pipeline.fakes.TestImages;
 import com.klingvideo.pipeline.model.JobStatus;
 import com.klingvideo.pipeline.model.ParameterOverrides;
 import com.klingvideo.pipeline.model.S3Location;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ApiJobsTest {
     private static final Caller A = Caller.apiKey("key-1");
@@ -63,6 +66,51 @@ class ApiJobsTest {
                         .contains("model", "mode", "duration", "cfgScale", "aspectRatio", "image", "imageTail"));
         assertThat(f.store.all()).isEmpty();
         assertThat(f.kling.creates()).isEmpty();
+    }
+
+    @Test
+    void create_should_reject_when_base64ImageIsTruncated() {
+        // GIVEN a PNG cut inside its image data
+        byte[] png = TestImages.png(800, 600);
+        ApiJobRequest request = new ApiJobRequest(base64(Arrays.copyOf(png, png.length - 100)), null, prompt("p"),
+                null, null);
+        // WHEN / THEN nothing is stored or queued
+        assertThatThrownBy(() -> f.api.create(request, A))
+                .isInstanceOfSatisfying(InvalidJobRequestException.class, e -> assertThat(e.errors())
+                        .singleElement().satisfies(error -> {
+                            assertThat(error.field()).isEqualTo("image");
+                            assertThat(error.message()).startsWith("image is not a usable image: PNG is truncated");
+                        }));
+        assertThat(f.store.all()).isEmpty();
+        assertThat(f.kling.creates()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "   ", "\n"})
+    void create_should_useTheDefaultPrompt_when_promptIsBlank(String blank) {
+        // GIVEN / WHEN a request whose prompt is empty or only whitespace
+        JobLauncher.Launch launch = f.api.create(new ApiJobRequest(base64(TestImages.jpeg(640, 480)), null,
+                prompt(blank), null, null), A);
+        // THEN it is admitted with the configured default prompt, as if it had given none
+        assertThat(launch.job().parameters().prompt()).isEqualTo("Slow camera push-in on the product");
+        assertThat(launch.job().parameterSources()).containsExactly("defaults");
+    }
+
+    @Test
+    void create_should_reject_when_endFrameIsNotTakenInThisMode() {
+        // GIVEN an end frame for kling-v2-1 (the default) in std mode (the default), which Kling refuses
+        ApiJobRequest request = new ApiJobRequest(base64(TestImages.jpeg(640, 480)), base64(TestImages.jpeg(640, 480)),
+                prompt("p"), null, null);
+        // WHEN / THEN nothing is stored or queued
+        assertThatThrownBy(() -> f.api.create(request, A))
+                .isInstanceOfSatisfying(InvalidJobRequestException.class, e -> assertThat(e.errors())
+                        .extracting(FieldError::field).containsExactly("imageTail"));
+        assertThat(f.store.all()).isEmpty();
+        assertThat(f.kling.creates()).isEmpty();
+        // AND in pro mode it is admitted
+        ParameterOverrides pro = new ParameterOverrides(null, "pro", null, "p", null, null, null, null);
+        assertThat(f.api.create(new ApiJobRequest(base64(TestImages.jpeg(640, 480)), base64(TestImages.jpeg(640, 480)),
+                pro, null, null), A).created()).isTrue();
     }
 
     @Test

@@ -4,7 +4,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.zip.CRC32;
 
 /** Crafted image bytes and instrumented streams for the image inspector tests. */
 final class ImageBytes {
@@ -44,6 +46,33 @@ final class ImageBytes {
             b[i] = (byte) values[i];
         }
         return b;
+    }
+
+    /** A PNG chunk: length, type, data and a correct CRC over type and data. */
+    static byte[] pngChunk(String type, byte[] data) {
+        byte[] typeAndData = concat(type.getBytes(StandardCharsets.US_ASCII), data);
+        CRC32 crc = new CRC32();
+        crc.update(typeAndData);
+        return concat(u32(data.length), typeAndData, u32(crc.getValue()));
+    }
+
+    /** The offset of the first chunk of {@code type} in a PNG, walking chunks from the signature. */
+    static int pngChunkOffset(byte[] png, String type) {
+        int at = 8;
+        while (at + 8 <= png.length) {
+            String found = new String(png, at + 4, 4, StandardCharsets.US_ASCII);
+            if (found.equals(type)) {
+                return at;
+            }
+            long length = ((png[at] & 0xFFL) << 24) | ((png[at + 1] & 0xFFL) << 16) | ((png[at + 2] & 0xFFL) << 8)
+                    | (png[at + 3] & 0xFFL);
+            at += 12 + (int) length;
+        }
+        throw new IllegalArgumentException("no chunk " + type);
+    }
+
+    static byte[] u32(long v) {
+        return bytes((int) (v >>> 24) & 0xFF, (int) (v >>> 16) & 0xFF, (int) (v >>> 8) & 0xFF, (int) v & 0xFF);
     }
 
     /** Builds JPEG byte sequences marker by marker, for structures an encoder will not write. */

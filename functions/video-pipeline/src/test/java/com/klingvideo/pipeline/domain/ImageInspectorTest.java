@@ -3,6 +3,7 @@ package com.klingvideo.pipeline.domain;
 import com.klingvideo.pipeline.fakes.TestImages;
 import static com.klingvideo.pipeline.domain.ImageBytes.bytes;
 import static com.klingvideo.pipeline.domain.ImageBytes.concat;
+import static com.klingvideo.pipeline.domain.ImageBytes.u32;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -119,19 +120,21 @@ class ImageInspectorTest {
     }
 
     @Test
-    void inspect_should_readOnlyAsFarAsSof_when_megabytesFollowTheFrameHeader() {
-        // GIVEN a JPEG with a 3 MB tail after its frame header, read through a counting stream
-        byte[] head = new Jpeg().segment(0xE0, 14).segment(0xDB, 67).frame(0xC0, 1920, 1080).bytes();
-        byte[] jpeg = new Jpeg().segment(0xE0, 14).segment(0xDB, 67).frame(0xC0, 1920, 1080)
+    void inspect_should_readThroughEoiAndNoFurther_when_bytesFollowTheEndOfTheImage() {
+        // GIVEN a JPEG with 3 MB of scan data, then 1 MB appended after its EOI (as Multi-Picture files
+        // carry a second image there), read through a counting stream
+        byte[] image = new Jpeg().segment(0xE0, 14).segment(0xDB, 67).frame(0xC0, 1920, 1080)
                 .scan().tail(3 * 1024 * 1024).eoi().bytes();
+        byte[] jpeg = concat(image, new byte[1024 * 1024]);
         CountingInputStream counting = new CountingInputStream(new ByteArrayInputStream(jpeg));
 
         // WHEN
         ImageFacts facts = inspector.inspect(counting);
 
-        // THEN the size is read and nothing past the frame header was consumed
+        // THEN the size is read, the whole image was walked, and of what follows its EOI at most the rest
+        // of the last 64 KiB read of scan data was consumed
         assertThat(facts).isEqualTo(new ImageFacts(ImageFormat.JPEG, 1920, 1080));
-        assertThat(counting.consumed()).isLessThanOrEqualTo(head.length);
+        assertThat(counting.consumed()).isBetween((long) image.length, image.length + 64L * 1024);
     }
 
     @Test
@@ -334,8 +337,8 @@ class ImageInspectorTest {
     }
 
     @Test
-    void inspect_should_giveUp_when_sizeIsNotWithinTheByteLimit() {
-        // GIVEN an inspector limited to 1 KiB and a JPEG whose frame header starts after 2 KB
+    void inspect_should_giveUp_when_imageDoesNotEndWithinTheByteLimit() {
+        // GIVEN an inspector limited to 1 KiB and a JPEG of about 2 KB
         ImageInspector limited = new ImageInspector(1024);
         byte[] jpeg = new Jpeg().segment(0xE1, 2000).frame(0xC0, 300, 300).scan().eoi().bytes();
         CountingInputStream counting = new CountingInputStream(new ByteArrayInputStream(jpeg));
@@ -343,26 +346,128 @@ class ImageInspectorTest {
         // WHEN / THEN it fails without reading past the limit
         assertThatThrownBy(() -> limited.inspect(counting))
                 .isInstanceOf(InvalidImageException.class)
-                .hasMessageStartingWith("JPEG size not found in the first 1024 bytes");
+                .hasMessageStartingWith("JPEG does not end within the first 1024 bytes");
         assertThat(counting.consumed()).isLessThanOrEqualTo(1024);
     }
 
     @Test
-    void inspect_should_readSize_when_frameHeaderEndsExactlyAtTheByteLimit() {
-        // GIVEN a limit that ends exactly where the frame header's width does: SOI (2), APP1 (4 + 100),
-        // then marker, length, precision, height and width (9)
-        byte[] jpeg = new Jpeg().segment(0xE1, 100).frame(0xC0, 310, 320).bytes();
-        int widthEnd = 2 + 104 + 9;
-        ImageInspector limited = new ImageInspector(widthEnd);
+    void inspect_should_accept_when_imageEndsExactlyAtTheByteLimit() {
+        // GIVEN a limit of exactly the image's length
+        byte[] jpeg = new Jpeg().segment(0xE1, 100).frame(0xC0, 310, 320).scan().eoi().bytes();
+        ImageInspector limited = new ImageInspector(jpeg.length);
 
         // WHEN
         ImageFacts facts = limited.inspect(new ByteArrayInputStream(jpeg));
 
-        // THEN
+        // THEN one byte less is not enough
         assertThat(facts).isEqualTo(new ImageFacts(ImageFormat.JPEG, 310, 320));
-        assertThatThrownBy(() -> new ImageInspector(widthEnd - 1).inspect(new ByteArrayInputStream(jpeg)))
+        assertThatThrownBy(() -> new ImageInspector(jpeg.length - 1).inspect(new ByteArrayInputStream(jpeg)))
                 .isInstanceOf(InvalidImageException.class)
-                .hasMessageStartingWith("JPEG size not found in the first " + (widthEnd - 1) + " bytes");
+                .hasMessageStartingWith("JPEG does not end within the first " + (jpeg.length - 1) + " bytes");
+    }
+
+    // --- JPEG structure after the frame header --------------------------------------------------
+
+    static IntStream encoderJpegCutFractions() {
+        // per mille of the scan data kept: just after SOS, a quarter, a half, nine tenths, all of it
+        return IntStream.of(0, 250, 500, 900, 1000);
+    }
+
+    @ParameterizedTest
+    @MethodSource("encoderJpegCutFractions")
+    void inspect_should_reportTruncation_when_encoderJpegIsCutInsideOrAfterItsScan(int perMille) {
+        // GIVEN an encoder's JPEG cut after its frame header: in or at the end of the scan data, before EOI
+        byte[] jpeg = TestImages.jpeg(800, 600);
+        int sos = ImageBytes.markerOffset(jpeg, 0xDA);
+        int scanLength = jpeg.length - 2 - sos;
+        int cut = sos + (int) ((long) scanLength * perMille / 1000);
+        byte[] truncated = Arrays.copyOf(jpeg, Math.max(cut, sos + 1));
+
+        // WHEN / THEN
+        assertThatThrownBy(() -> inspect(truncated))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessageStartingWith("JPEG is truncated: content ends after " + truncated.length + " bytes");
+    }
+
+    @Test
+    void inspect_should_reportTruncation_when_halfOfAnEncoderJpegIsUploaded() {
+        // GIVEN the first half of a real JPEG
+        byte[] jpeg = TestImages.jpeg(800, 600);
+        byte[] half = Arrays.copyOf(jpeg, jpeg.length / 2);
+
+        // WHEN / THEN
+        assertThatThrownBy(() -> inspect(half))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessage("JPEG is truncated: content ends after " + half.length
+                        + " bytes, inside the entropy-coded data of the scan (SOS at offset "
+                        + ImageBytes.markerOffset(jpeg, 0xDA) + "), before its end-of-image marker (EOI)");
+    }
+
+    @Test
+    void inspect_should_reportTruncation_when_eoiIsMissing() {
+        // GIVEN a complete scan and nothing after it
+        byte[] jpeg = new Jpeg().segment(0xE0, 14).frame(0xC0, 400, 300).scan().bytes();
+
+        // WHEN / THEN
+        assertThatThrownBy(() -> inspect(jpeg))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessageStartingWith("JPEG is truncated: content ends after " + jpeg.length + " bytes, inside");
+    }
+
+    @Test
+    void inspect_should_reportTruncation_when_onlyHalfOfTheEoiMarkerIsThere() {
+        // GIVEN
+        byte[] full = new Jpeg().frame(0xC0, 400, 300).scan().eoi().bytes();
+        byte[] jpeg = Arrays.copyOf(full, full.length - 1);
+
+        // WHEN / THEN
+        assertThatThrownBy(() -> inspect(jpeg))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessageStartingWith("JPEG is truncated: content ends after " + jpeg.length + " bytes");
+    }
+
+    @Test
+    void inspect_should_reject_when_scanHasNoEntropyCodedData() {
+        // GIVEN a scan header followed directly by EOI
+        byte[] jpeg = new Jpeg().frame(0xC0, 400, 300).raw(0xFF, 0xDA, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3F, 0x00)
+                .eoi().bytes();
+
+        // WHEN / THEN
+        assertThatThrownBy(() -> inspect(jpeg))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessage("JPEG is corrupt: the scan (SOS at offset 21) has no entropy-coded data");
+    }
+
+    @Test
+    void inspect_should_reject_when_imageEndsAfterItsFrameHeaderWithoutAScan() {
+        // GIVEN
+        byte[] jpeg = new Jpeg().frame(0xC0, 400, 300).eoi().bytes();
+
+        // WHEN / THEN
+        assertThatThrownBy(() -> inspect(jpeg))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessage("JPEG ends (EOI (0xFFD9) at offset 21) before any scan data (SOS)");
+    }
+
+    @Test
+    void inspect_should_accept_when_scanHoldsStuffedBytesRestartMarkersAndSecondScan() {
+        // GIVEN scan data with a stuffed 0xFF00, RST0, fill bytes before a DHT, then a second scan (progressive)
+        byte[] jpeg = new Jpeg().frame(0xC2, 640, 480).scan()
+                .raw(0xFF, 0x00, 0x11, 0xFF, 0xD0, 0x22, 0xFF, 0xFF).segment(0xC4, 20).scan().eoi().bytes();
+
+        // WHEN
+        ImageFacts facts = inspect(jpeg);
+
+        // THEN
+        assertThat(facts).isEqualTo(new ImageFacts(ImageFormat.JPEG, 640, 480));
+    }
+
+    @Test
+    void inspect_should_accept_when_encoderJpegsAreWhole() {
+        // GIVEN / WHEN / THEN baseline and progressive encoder output passes the structure check
+        assertThat(inspect(TestImages.jpeg(1280, 720))).isEqualTo(new ImageFacts(ImageFormat.JPEG, 1280, 720));
+        assertThat(inspect(TestImages.progressiveJpeg(720, 1280)))
+                .isEqualTo(new ImageFacts(ImageFormat.JPEG, 720, 1280));
     }
 
     // --- PNG --------------------------------------------------------------------------------------
@@ -381,17 +486,132 @@ class ImageInspectorTest {
     }
 
     @Test
-    void inspect_should_readOnlyTheHeader_when_png() {
+    void inspect_should_readThroughIendAndNoFurther_when_bytesFollowThePng() {
         // GIVEN a PNG followed by 3 MB, read through a counting stream
-        byte[] png = concat(TestImages.png(400, 300), new byte[3 * 1024 * 1024]);
+        byte[] image = TestImages.png(400, 300);
+        byte[] png = concat(image, new byte[3 * 1024 * 1024]);
         CountingInputStream counting = new CountingInputStream(new ByteArrayInputStream(png));
 
         // WHEN
         ImageFacts facts = inspector.inspect(counting);
 
-        // THEN signature (8) + IHDR length, type, data, CRC (25) at most
+        // THEN every chunk up to IEND was read, nothing after it
         assertThat(facts).isEqualTo(new ImageFacts(ImageFormat.PNG, 400, 300));
-        assertThat(counting.consumed()).isEqualTo(33);
+        assertThat(counting.consumed()).isEqualTo(image.length);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 4, 8, 12})
+    void inspect_should_reportTruncation_when_pngEndsBeforeOrInsideIend(int cutFromEnd) {
+        // GIVEN an encoder's PNG without (some of) its 12-byte IEND chunk
+        byte[] full = TestImages.png(300, 300);
+        byte[] png = Arrays.copyOf(full, full.length - cutFromEnd);
+
+        // WHEN / THEN
+        assertThatThrownBy(() -> inspect(png))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessageStartingWith("PNG is truncated: content ends after " + png.length + " bytes")
+                .hasMessageContaining("IEND chunk");
+    }
+
+    @Test
+    void inspect_should_reportTruncation_when_halfOfAnEncoderPngIsUploaded() {
+        // GIVEN the first half of a real PNG: it ends inside its IDAT chunk
+        byte[] full = TestImages.png(800, 600);
+        byte[] png = Arrays.copyOf(full, full.length / 2);
+        int idat = ImageBytes.pngChunkOffset(full, "IDAT");
+
+        // WHEN / THEN
+        assertThatThrownBy(() -> inspect(png))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessageStartingWith("PNG is truncated: content ends after " + png.length
+                        + " bytes, inside the IDAT chunk at offset " + idat);
+    }
+
+    @Test
+    void inspect_should_reportTruncation_when_chunkLengthRunsPastTheEnd() {
+        // GIVEN a PNG whose IDAT claims a million bytes more than the file holds
+        byte[] png = TestImages.png(300, 300);
+        int idat = ImageBytes.pngChunkOffset(png, "IDAT");
+        System.arraycopy(ImageBytes.u32(1_000_000), 0, png, idat, 4);
+
+        // WHEN / THEN
+        assertThatThrownBy(() -> inspect(png))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessage("PNG is truncated: content ends after " + png.length + " bytes, inside the IDAT chunk at offset "
+                        + idat + ", which declares 1000000 bytes of data");
+    }
+
+    @Test
+    void inspect_should_reject_when_pngHasNoIdat() {
+        // GIVEN signature, IHDR and IEND, and no image data
+        byte[] png = concat(Arrays.copyOf(TestImages.png(300, 300), 33), ImageBytes.pngChunk("IEND", new byte[0]));
+
+        // WHEN / THEN
+        assertThatThrownBy(() -> inspect(png))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessage("PNG has no image data: IEND at offset 33 comes before any IDAT chunk");
+    }
+
+    @Test
+    void inspect_should_reject_when_idatChecksumDoesNotMatch() {
+        // GIVEN an encoder's PNG with one byte of its image data changed
+        byte[] png = TestImages.png(300, 300);
+        int idat = ImageBytes.pngChunkOffset(png, "IDAT");
+        png[idat + 8] ^= 0x01;
+
+        // WHEN / THEN
+        assertThatThrownBy(() -> inspect(png))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessage("PNG is corrupt: the checksum of the IDAT chunk at offset " + idat + " does not match");
+    }
+
+    @Test
+    void inspect_should_accept_when_onlyAnAncillaryChunksChecksumIsWrong() {
+        // GIVEN a tEXt chunk with a wrong CRC after IHDR (decoders drop such a chunk and go on)
+        byte[] full = TestImages.png(300, 300);
+        byte[] text = ImageBytes.pngChunk("tEXt", "Comment\0hi".getBytes(StandardCharsets.ISO_8859_1));
+        text[text.length - 1] ^= 0x01;
+        byte[] png = ImageBytes.insert(full, 33, text);
+
+        // WHEN / THEN
+        assertThat(inspect(png)).isEqualTo(new ImageFacts(ImageFormat.PNG, 300, 300));
+    }
+
+    @Test
+    void inspect_should_reject_when_chunkLengthIsBeyondPngsLimit() {
+        // GIVEN a chunk claiming 2^31 bytes
+        byte[] png = TestImages.png(300, 300);
+        int idat = ImageBytes.pngChunkOffset(png, "IDAT");
+        System.arraycopy(ImageBytes.u32(0x8000_0000L), 0, png, idat, 4);
+
+        // WHEN / THEN
+        assertThatThrownBy(() -> inspect(png))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessage("PNG is corrupt: the IDAT chunk at offset " + idat
+                        + " declares 2147483648 bytes, more than the 2147483647 PNG allows");
+    }
+
+    @Test
+    void inspect_should_reject_when_chunkTypeIsNotLetters() {
+        // GIVEN garbage where the chunk after IHDR should start
+        byte[] png = ImageBytes.insert(TestImages.png(300, 300), 33, bytes(0, 0, 0, 0, 0x12, 0x00, 0xFF, 0x7F, 0, 0, 0, 0));
+
+        // WHEN / THEN
+        assertThatThrownBy(() -> inspect(png))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessage("PNG is corrupt: the chunk at offset 33 has type bytes 12 00 FF 7F, not four letters");
+    }
+
+    @Test
+    void inspect_should_reject_when_unknownCriticalChunkAppears() {
+        // GIVEN a critical chunk (upper-case first letter) that no decoder knows
+        byte[] png = ImageBytes.insert(TestImages.png(300, 300), 33, ImageBytes.pngChunk("ABCD", new byte[4]));
+
+        // WHEN / THEN
+        assertThatThrownBy(() -> inspect(png))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessage("PNG is corrupt: the chunk at offset 33 is of an unknown critical type 'ABCD'");
     }
 
     @ParameterizedTest
@@ -458,10 +678,6 @@ class ImageInspectorTest {
         CRC32 crc = new CRC32();
         crc.update(typeAndData);
         return concat(bytes(0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'), u32(13), typeAndData, u32(crc.getValue()));
-    }
-
-    private static byte[] u32(long v) {
-        return bytes((int) (v >>> 24) & 0xFF, (int) (v >>> 16) & 0xFF, (int) (v >>> 8) & 0xFF, (int) v & 0xFF);
     }
 
     // --- neither ----------------------------------------------------------------------------------

@@ -188,15 +188,29 @@ class ParameterSourcesTest {
 
     @Test
     void fromSidecar_should_keepEmptyString_when_itClearsALowerLayer() {
-        // GIVEN defaults with a prompt and an aspect ratio, and a sidecar that clears both
-        ParameterOverrides defaults = ParameterSources.fromDefaults("kling-v1", "std", "5", "spin", null, null, "16:9");
+        // GIVEN defaults with an aspect ratio and a negative prompt, and a sidecar that clears both
+        ParameterOverrides defaults = ParameterSources.fromDefaults("kling-v1", "std", "5", "spin", "blur", null, "16:9");
 
         // WHEN
-        ParameterOverrides resolved = defaults.overlay(sidecar("{\"prompt\": \"\", \"aspectRatio\": \"\"}"));
+        ParameterOverrides resolved = defaults.overlay(sidecar("{\"negativePrompt\": \"\", \"aspectRatio\": \"\"}"));
 
         // THEN
-        assertThat(resolved.prompt()).isEmpty();
+        assertThat(resolved.negativePrompt()).isEmpty();
         assertThat(ParameterValidator.validate(resolved).value().aspectRatio()).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", " ", "\\n\\t "})
+    void fromSidecar_should_leaveTheDefaultPrompt_when_promptIsBlank(String blank) {
+        // GIVEN the default prompt, and a sidecar whose prompt is empty or only whitespace
+        ParameterOverrides defaults = ParameterSources.fromDefaults("kling-v2-1", "std", "5", "spin", null, null, null);
+
+        // WHEN
+        ParameterOverrides sidecar = sidecar("{\"prompt\": \"" + blank + "\"}");
+
+        // THEN a blank prompt is no prompt: the default stays (gateways refuse a blank one)
+        assertThat(sidecar.prompt()).isNull();
+        assertThat(ParameterValidator.validate(defaults.overlay(sidecar)).value().prompt()).isEqualTo("spin");
     }
 
     @Test

@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.FieldSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -59,16 +59,10 @@ class ParameterValidatorTest {
                 new GenerationParameters("kling-v2-1", "std", "5", "a red mug turning", "blur", 0.5, "16:9"));
     }
 
-    @Test
-    void supportedModels_should_listExactlyKlingsImageToVideoModels() {
-        // GIVEN / WHEN / THEN
-        assertThat(String.join(", ", ParameterValidator.SUPPORTED_MODELS)).isEqualTo(MODELS);
-    }
-
     // --- model ------------------------------------------------------------------------------------
 
     @ParameterizedTest
-    @FieldSource("com.klingvideo.pipeline.domain.ParameterValidator#SUPPORTED_MODELS")
+    @MethodSource("com.klingvideo.pipeline.domain.ModelCapabilities#models")
     void validate_should_acceptModel_when_supported(String model) {
         // GIVEN / WHEN / THEN
         assertThat(valid(with("model", model)).model()).isEqualTo(model);
@@ -313,5 +307,44 @@ class ParameterValidatorTest {
     void invalid_should_refuse_when_noErrorsAreGiven() {
         // GIVEN / WHEN / THEN
         assertThatThrownBy(() -> ValidationResult.invalid(List.of())).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    // --- end frame (imageTail) -------------------------------------------------------------------
+
+    @Test
+    void validate_should_refuseTheEndFrame_when_modelTakesNone() {
+        // GIVEN an upload that names an end frame for a model that takes none
+        ParameterOverrides overrides = new ParameterOverrides("kling-v2-master", "pro", "5", "p", "", null, null,
+                "inputs/end.png");
+
+        // WHEN / THEN
+        assertThat(errors(overrides)).extracting(FieldError::field).containsExactly("imageTail");
+    }
+
+    @Test
+    void validate_should_refuseTheEndFrame_when_modeDoesNotTakeOne() {
+        // GIVEN / WHEN an API request (its end frame is not a key) for kling-v2-1 in std mode
+        ValidationResult<GenerationParameters> result = ParameterValidator.validate(VALID, true);
+
+        // THEN
+        assertThat(result.errors()).containsExactly(new FieldError("imageTail", "imageTail (an end frame) is not"
+                + " supported by kling-v2-1 with mode std and duration 5; it takes one with: pro 5 s, pro 10 s"));
+    }
+
+    @Test
+    void validate_should_acceptTheEndFrame_when_combinationTakesOne() {
+        // GIVEN / WHEN / THEN
+        assertThat(ParameterValidator.validate(with("mode", "pro"), true).isValid()).isTrue();
+        assertThat(valid(new ParameterOverrides("kling-v3", "std", "10", "p", "", null, null, "inputs/end.png"))
+                .model()).isEqualTo("kling-v3");
+    }
+
+    @Test
+    void validate_should_notJudgeTheEndFrame_when_modelOrModeIsAlreadyWrong() {
+        // GIVEN an unknown model and an end frame: one error, for the model
+        ParameterOverrides overrides = new ParameterOverrides("kling-v9", "std", "5", "p", "", null, null, "end.png");
+
+        // WHEN / THEN
+        assertThat(errors(overrides)).extracting(FieldError::field).containsExactly("model");
     }
 }

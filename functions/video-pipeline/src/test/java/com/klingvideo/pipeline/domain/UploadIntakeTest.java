@@ -11,6 +11,7 @@ import com.klingvideo.pipeline.model.Priority;
 import com.klingvideo.pipeline.model.S3Location;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -78,6 +79,18 @@ class UploadIntakeTest {
     }
 
     @Test
+    void onObjectCreated_should_useTheDefaultPrompt_when_sidecarAndMetadataPromptsAreBlank() {
+        // GIVEN a sidecar with an empty prompt, and an image whose metadata prompt is only whitespace
+        put("inputs/vase.json", "{\"prompt\": \"\", \"duration\": \"10\"}".getBytes(StandardCharsets.UTF_8), Map.of());
+        upload("inputs/vase.jpg", TestImages.jpeg(640, 480), Map.of("prompt", "  "));
+        // THEN the job is admitted with the configured default prompt, not an empty one
+        Job job = onlyJob();
+        assertThat(job.status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(job.parameters().prompt()).isEqualTo("Slow camera push-in on the product");
+        assertThat(job.parameters().duration()).isEqualTo("10");
+    }
+
+    @Test
     void onObjectCreated_should_recordFailedWithoutCallingKling_when_imageTooSmall() {
         UploadIntake.Result result = upload("inputs/tiny.jpg", TestImages.jpeg(200, 200), Map.of());
         assertThat(result).isEqualTo(UploadIntake.Result.REJECTED);
@@ -85,6 +98,22 @@ class UploadIntakeTest {
         assertThat(job.status()).isEqualTo(JobStatus.FAILED);
         assertThat(job.failure().code()).isEqualTo("INVALID_INPUT");
         assertThat(job.failure().reason()).contains("200x200").contains("300");
+        assertThat(f.kling.creates()).isEmpty();
+        assertThat(f.workflow.calls()).isEmpty();
+    }
+
+    @Test
+    void onObjectCreated_should_recordFailedWithoutCallingKling_when_uploadHoldsHalfAJpeg() {
+        // GIVEN the first half of a valid JPEG (its header and size are intact)
+        byte[] jpeg = TestImages.jpeg(800, 600);
+        UploadIntake.Result result = upload("inputs/half.jpg", Arrays.copyOf(jpeg, jpeg.length / 2), Map.of());
+        // THEN the job fails before anything is paid, saying where the image ends
+        assertThat(result).isEqualTo(UploadIntake.Result.REJECTED);
+        Job job = onlyJob();
+        assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(job.failure().code()).isEqualTo("INVALID_INPUT");
+        assertThat(job.failure().reason()).startsWith("image is not a usable image: JPEG is truncated")
+                .contains("before its end-of-image marker (EOI)");
         assertThat(f.kling.creates()).isEmpty();
         assertThat(f.workflow.calls()).isEmpty();
     }
@@ -209,11 +238,27 @@ class UploadIntakeTest {
     @Test
     void onObjectCreated_should_sendTailImage_when_metadataNamesIt() {
         String tailVersion = put("inputs/tails/cat-end.png", TestImages.png(640, 480), Map.of());
-        upload("inputs/cat.jpg", TestImages.jpeg(640, 480), Map.of("image-tail", "inputs/tails/cat-end.png"));
+        upload("inputs/cat.jpg", TestImages.jpeg(640, 480),
+                Map.of("image-tail", "inputs/tails/cat-end.png", "mode", "pro"));
         Job job = onlyJob();
         assertThat(job.imageTail()).isEqualTo(new S3Location(PipelineFixture.BUCKET, "inputs/tails/cat-end.png", tailVersion));
         f.runNewExecutions();
         assertThat(f.kling.creates().get(0).imageTail()).contains("inputs/tails/cat-end.png");
+    }
+
+    @Test
+    void onObjectCreated_should_recordFailedWithoutCallingKling_when_modelTakesNoEndFrame() {
+        // GIVEN a valid end frame for a model that takes none
+        put("inputs/tails/cat-end.png", TestImages.png(640, 480), Map.of());
+        upload("inputs/cat.jpg", TestImages.jpeg(640, 480),
+                Map.of("image-tail", "inputs/tails/cat-end.png", "model", "kling-v2-master"));
+        // THEN the job fails before anything is paid, saying which models take one
+        Job job = onlyJob();
+        assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(job.failure().code()).isEqualTo("INVALID_INPUT");
+        assertThat(job.failure().reason()).startsWith("imageTail (an end frame) is not supported by kling-v2-master");
+        assertThat(f.kling.creates()).isEmpty();
+        assertThat(f.workflow.calls()).isEmpty();
     }
 
     @Test

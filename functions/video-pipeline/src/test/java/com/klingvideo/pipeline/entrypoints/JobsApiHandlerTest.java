@@ -16,6 +16,7 @@ import com.klingvideo.pipeline.model.Job;
 import com.klingvideo.pipeline.model.JobPage;
 import com.klingvideo.pipeline.model.JobStatus;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
@@ -104,6 +105,32 @@ class JobsApiHandlerTest {
         assertThat(error.path("code").asText()).isEqualTo("INVALID_REQUEST");
         assertThat(error.path("fields").findValuesAsText("field")).contains("colour");
         assertThat(f.kling.creates()).isEmpty();
+    }
+
+    @Test
+    void post_should_admitWithTheDefaultPrompt_when_promptIsEmpty() throws IOException {
+        // GIVEN a request with "prompt": "" (which gateways refuse)
+        String image = Base64.getEncoder().encodeToString(TestImages.jpeg(640, 480));
+        APIGatewayProxyResponseEvent response = handler.handleRequest(
+                request("POST", "/jobs", "{\"image\":{\"base64\":\"" + image + "\"},\"prompt\":\"\"}"), null);
+        // THEN 202, and the job carries the configured default prompt
+        assertThat(response.getStatusCode()).isEqualTo(202);
+        assertThat(body(response).path("parameters").path("prompt").asText()).isEqualTo("Slow camera push-in on the product");
+    }
+
+    @Test
+    void post_should_answer400_when_base64ImageIsTruncated() throws IOException {
+        // GIVEN the first half of a valid JPEG, sent inline
+        byte[] jpeg = TestImages.jpeg(640, 480);
+        String half = Base64.getEncoder().encodeToString(Arrays.copyOf(jpeg, jpeg.length / 2));
+        APIGatewayProxyResponseEvent response = handler.handleRequest(
+                request("POST", "/jobs", "{\"image\":{\"base64\":\"" + half + "\"},\"prompt\":\"A kettle\"}"), null);
+        // THEN 400 naming the image, and no job
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        JsonNode field = body(response).path("error").path("fields").get(0);
+        assertThat(field.path("field").asText()).isEqualTo("image");
+        assertThat(field.path("message").asText()).contains("JPEG is truncated");
+        assertThat(f.store.all()).isEmpty();
     }
 
     @Test

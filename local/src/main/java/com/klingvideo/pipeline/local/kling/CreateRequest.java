@@ -1,7 +1,10 @@
 package com.klingvideo.pipeline.local.kling;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -27,10 +30,14 @@ record CreateRequest(
         String externalTaskId,
         String callbackUrl) {
 
-    static final List<String> MODELS = List.of("kling-v1", "kling-v1-5", "kling-v1-6", "kling-v2-master",
-            "kling-v2-1", "kling-v2-1-master", "kling-v2-5-turbo", "kling-v2-6", "kling-v3");
     static final Set<String> MODES = Set.of("std", "pro");
     static final Set<String> DURATIONS = Set.of("5", "10");
+    /**
+     * Kling's capability map for end frames: per model, the mode/duration pairs that take {@code image_tail}.
+     * Kling's own copy, kept apart from the pipeline's so that a test can show the pipeline refusing first.
+     */
+    private static final Map<String, Set<String>> IMAGE_TAIL = endFrameCapabilities();
+    static final List<String> MODELS = List.copyOf(IMAGE_TAIL.keySet());
     static final int MAX_PROMPT_CHARS = 2500;
 
     private static final Set<String> ASPECT_RATIOS = Set.of("16:9", "9:16", "1:1");
@@ -77,8 +84,32 @@ record CreateRequest(
         if (EXCLUSIVE.stream().filter(field -> present(body, field)).count() > 1) {
             throw ApiFailure.invalidParameter("image_tail, camera_control, static_mask and dynamic_masks cannot be combined");
         }
+        if (imageTail != null && !takesImageTail(model, mode, duration)) {
+            throw ApiFailure.invalidParameter("image_tail is not supported by " + model + " with mode " + mode
+                    + " and duration " + duration);
+        }
         return new CreateRequest(model, mode, duration, prompt, negativePrompt, cfgScale, aspectRatio, image, imageTail,
                 nonEmpty(text(body, "external_task_id")), text(body, "callback_url"));
+    }
+
+    static boolean takesImageTail(String model, String mode, String duration) {
+        return IMAGE_TAIL.getOrDefault(model, Set.of()).contains(mode + "/" + duration);
+    }
+
+    private static Map<String, Set<String>> endFrameCapabilities() {
+        Set<String> fiveSeconds = Set.of("std/5", "pro/5");
+        Set<String> pro = Set.of("pro/5", "pro/10");
+        Map<String, Set<String>> models = new LinkedHashMap<>();
+        models.put("kling-v1", fiveSeconds);
+        models.put("kling-v1-5", pro);
+        models.put("kling-v1-6", pro);
+        models.put("kling-v2-master", Set.of());
+        models.put("kling-v2-1", pro);
+        models.put("kling-v2-1-master", Set.of());
+        models.put("kling-v2-5-turbo", pro);
+        models.put("kling-v2-6", pro);
+        models.put("kling-v3", Set.of("std/5", "std/10", "pro/5", "pro/10"));
+        return Collections.unmodifiableMap(models);
     }
 
     /** The model a gateway prices: {@code model_name}, else {@code model}, else Kling's default. */

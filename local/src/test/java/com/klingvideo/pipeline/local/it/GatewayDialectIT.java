@@ -8,9 +8,15 @@ import com.klingvideo.pipeline.kling.KlingDialect;
 import com.klingvideo.pipeline.local.LocalStackOptions;
 import com.klingvideo.pipeline.model.Job;
 import com.klingvideo.pipeline.model.JobStatus;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -18,6 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The same pipeline against a new-api gateway (static Bearer key, /kling/v1 routes, wrapped answers). */
 class GatewayDialectIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
     @RegisterExtension
     static final LocalStackExtension LOCAL = new LocalStackExtension(state -> LocalStackOptions.forTests(state)
             .withSimulator(KlingDialect.GATEWAY, Duration.ofSeconds(3), 5));
@@ -47,5 +56,29 @@ class GatewayDialectIT {
 
         assertThat(job.status()).isEqualTo(JobStatus.FAILED);
         assertThat(job.failure().reason()).isEqualTo("Image pixel is invalid");
+    }
+
+    @Test
+    void api_should_sendTheDefaultPromptAndSucceed_when_requestPromptIsEmpty() throws Exception {
+        // GIVEN a request whose prompt is empty, which the gateway would refuse
+        String body = JSON.writeValueAsString(Map.of(
+                "image", Map.of("base64", Base64.getEncoder().encodeToString(TestImages.jpeg(640, 480))),
+                "prompt", ""));
+
+        // WHEN it is posted
+        HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(
+                        URI.create(LOCAL.stack().endpoints().apiUrl() + "/jobs"))
+                .header("x-api-key", LOCAL.stack().endpoints().apiKey())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+
+        // THEN it is admitted, the gateway gets the configured default prompt, and the video is made
+        assertThat(created.statusCode()).isEqualTo(202);
+        String jobId = JSON.readTree(created.body()).path("jobId").asText();
+        Job job = LOCAL.driver().awaitFinal(jobId);
+        assertThat(job.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(LOCAL.driver().createsFor(jobId)).singleElement()
+                .satisfies(create -> assertThat(create.path("prompt").asText()).isNotBlank()
+                        .isEqualTo(job.parameters().prompt()));
     }
 }

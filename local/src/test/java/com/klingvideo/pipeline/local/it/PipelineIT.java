@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
@@ -277,6 +278,46 @@ class PipelineIT {
         assertThat(LOCAL.driver().createsFor(jobId)).isEmpty();
         assertThat(LOCAL.driver().executionsFor(jobId)).isZero();
         assertThat(LOCAL.stack().simulator().counters().tasksCreated()).isEqualTo(created);
+    }
+
+    @Test
+    void truncatedUpload_should_failWithReasonAndNoKlingCall_when_onlyHalfAJpegArrived() {
+        // GIVEN the first half of a valid JPEG: its header and size are intact, its scan data and EOI are not
+        long created = LOCAL.stack().simulator().counters().tasksCreated();
+        byte[] jpeg = TestImages.jpeg(800, 600);
+        String jobId = LOCAL.driver().upload("half.jpg", Arrays.copyOf(jpeg, jpeg.length / 2), Map.of());
+
+        // WHEN the pipeline runs
+        Job job = LOCAL.driver().awaitFinal(jobId);
+
+        // THEN the job failed with the reason and Kling never saw it
+        assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(job.failure().code()).isEqualTo("INVALID_INPUT");
+        assertThat(job.failure().reason()).startsWith("image is not a usable image: JPEG is truncated")
+                .contains("before its end-of-image marker (EOI)");
+        assertThat(LOCAL.driver().createsFor(jobId)).isEmpty();
+        assertThat(LOCAL.driver().executionsFor(jobId)).isZero();
+        assertThat(LOCAL.stack().simulator().counters().tasksCreated()).isEqualTo(created);
+    }
+
+    @Test
+    void api_should_answer400AndCallNoKling_when_endFrameIsAskedOfAModelThatTakesNone() throws Exception {
+        // GIVEN a request with an end frame for kling-v2-master, which Kling (and the simulator) would refuse
+        long created = LOCAL.stack().simulator().counters().tasksCreated();
+        String image = Base64.getEncoder().encodeToString(TestImages.jpeg(640, 480));
+        String body = JSON.writeValueAsString(Map.of("image", Map.of("base64", image),
+                "imageTail", Map.of("base64", image), "model", "kling-v2-master", "mode", "pro", "prompt", "A vase"));
+
+        // WHEN it is posted
+        HttpResponse<String> response = post("/jobs", body, LOCAL.stack().endpoints().apiKey());
+
+        // THEN 400 naming the end frame, and Kling never asked
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(response.body()).path("error").path("fields").findValuesAsText("field"))
+                .containsExactly("imageTail");
+        assertThat(LOCAL.stack().simulator().counters().tasksCreated()).isEqualTo(created);
+        assertThat(LOCAL.stack().simulator().receivedCreates()).noneMatch(c -> c.path("model_name").asText()
+                .equals("kling-v2-master"));
     }
 
     @Test

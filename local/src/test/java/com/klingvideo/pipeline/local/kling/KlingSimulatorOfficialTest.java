@@ -545,6 +545,25 @@ class KlingSimulatorOfficialTest {
     }
 
     @Test
+    void create_should_answer1201_when_modelModeOrDurationTakesNoEndFrame() {
+        // GIVEN an end frame for kling-v2-1 in std mode, which takes one only in pro mode
+        start(UnaryOperator.identity());
+        ObjectNode body = validBody().put("image_tail", Base64.getEncoder().encodeToString(TestImages.jpeg(640, 360)));
+
+        // WHEN it is sent, then again in pro mode
+        HttpResponse<String> refused = Http.post(createUri(), bearer(), body.toString());
+        HttpResponse<String> accepted = Http.post(createUri(), bearer(), body.put("mode", "pro").toString());
+
+        // THEN Kling's refusal first, no task; then a task
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(Http.json(refused).path("code").asInt()).isEqualTo(1201);
+        assertThat(Http.json(refused).path("message").asText())
+                .isEqualTo("image_tail is not supported by kling-v2-1 with mode std and duration 5");
+        assertThat(accepted.statusCode()).isEqualTo(200);
+        assertThat(simulator.counters().tasksCreated()).isEqualTo(1);
+    }
+
+    @Test
     void create_should_answer1201_when_externalTaskIdIsUsedAgain() {
         // GIVEN a task with an external_task_id
         start(UnaryOperator.identity());
