@@ -20,40 +20,20 @@ import java.util.Set;
  * front. It only knows its own task ids: an unknown id (an external_task_id included) gets 400
  * {@code task_not_exist}.
  */
-final class GatewayApi implements FrontEnd {
+final class GatewayApi extends DialectApi {
 
     static final String PATH = "/kling/v1/videos/image2video";
 
     private final byte[] expectedAuthorization;
-    private final SimulatedKling kling;
-    private final Faults faults;
-    private final Tally tally;
-    private final ReceivedCreates received;
-    private final OfficialJson json;
 
     GatewayApi(SimulatorConfig config, SimulatedKling kling, Faults faults, Tally tally, ReceivedCreates received,
                OfficialJson json) {
+        super(PATH, kling, faults, tally, received, json);
         this.expectedAuthorization = ("Bearer " + config.apiKey()).getBytes(StandardCharsets.UTF_8);
-        this.kling = kling;
-        this.faults = faults;
-        this.tally = tally;
-        this.received = received;
-        this.json = json;
     }
 
     @Override
-    public Reply handle(Request request) throws InterruptedException {
-        if (request.is("POST", PATH)) {
-            return create(request);
-        }
-        Optional<String> id = request.segmentAfter(PATH);
-        if (id.isPresent() && request.method().equals("GET")) {
-            return query(request, id.get());
-        }
-        return Reply.notFound();
-    }
-
-    private Reply create(Request request) throws InterruptedException {
+    Reply create(Request request) throws InterruptedException {
         try {
             checkKey(request.authorization());
             JsonNode body = Json.readOrNull(request.body());
@@ -62,10 +42,7 @@ final class GatewayApi implements FrontEnd {
             }
             received.add(body);
             checkWhatTheGatewayReads(body);
-            Optional<Faults.Injected> fault = faults.nextCreateFault();
-            if (fault.isPresent()) {
-                fault.get().strike();
-            }
+            Optional<Faults.Injected> fault = strikeCreateFault();
             SimTask task = kling.create(body);
             ObjectNode created = Json.object()
                     .put("id", task.id())
@@ -75,9 +52,7 @@ final class GatewayApi implements FrontEnd {
                     .put("status", "")
                     .put("progress", 0)
                     .put("created_at", task.createdAt().getEpochSecond());
-            if (fault.isPresent()) {
-                fault.get().afterServing();
-            }
+            afterServing(fault);
             return Reply.json(200, created);
         } catch (ApiFailure failure) {
             tally.createRejected(failure.code());
@@ -85,14 +60,11 @@ final class GatewayApi implements FrontEnd {
         }
     }
 
-    private Reply query(Request request, String id) throws InterruptedException {
+    @Override
+    Reply query(Request request, String id) throws InterruptedException {
         try {
             checkKey(request.authorization());
-            tally.queriesServed.increment();
-            Optional<Faults.Injected> fault = faults.nextQueryFault();
-            if (fault.isPresent()) {
-                fault.get().strike();
-            }
+            strikeQueryFault();
             SimTask task = kling.byTaskId(id)
                     .orElseThrow(() -> ApiFailure.gateway(400, "task_not_exist", "task_not_exist"));
             SimTask.View view = kling.view(task, true);

@@ -10,57 +10,29 @@ import java.util.Optional;
  * id, or else an external_task_id; unknown: HTTP 404, 1203 "task not found") and the list
  * {@code GET /v1/videos/image2video?pageNum=&pageSize=}. Every call needs a valid JWT.
  */
-final class OfficialApi implements FrontEnd {
+final class OfficialApi extends DialectApi {
 
     static final String PATH = "/v1/videos/image2video";
 
-    private final SimulatedKling kling;
     private final JwtVerifier jwt;
-    private final Faults faults;
-    private final Tally tally;
-    private final ReceivedCreates received;
-    private final OfficialJson json;
 
     OfficialApi(SimulatorConfig config, SimulatedKling kling, Faults faults, Tally tally, ReceivedCreates received,
                 OfficialJson json) {
-        this.kling = kling;
+        super(PATH, kling, faults, tally, received, json);
         this.jwt = new JwtVerifier(config.accessKey(), config.secretKey(), config.clock());
-        this.faults = faults;
-        this.tally = tally;
-        this.received = received;
-        this.json = json;
     }
 
     @Override
-    public Reply handle(Request request) throws InterruptedException {
-        if (request.is("POST", PATH)) {
-            return create(request);
-        }
-        if (request.is("GET", PATH)) {
-            return list(request);
-        }
-        Optional<String> id = request.segmentAfter(PATH);
-        if (id.isPresent() && request.method().equals("GET")) {
-            return query(request, id.get());
-        }
-        return Reply.notFound();
-    }
-
-    private Reply create(Request request) throws InterruptedException {
+    Reply create(Request request) throws InterruptedException {
         try {
             jwt.verify(request.authorization());
             JsonNode body = Json.readOrNull(request.body());
             if (body != null) {
                 received.add(body);
             }
-            Optional<Faults.Injected> fault = faults.nextCreateFault();
-            if (fault.isPresent()) {
-                fault.get().strike();
-            }
+            Optional<Faults.Injected> fault = strikeCreateFault();
             Reply reply = Reply.json(200, OfficialJson.envelope(OfficialJson.created(kling.create(body))));
-            if (fault.isPresent()) {
-                fault.get().afterServing();
-            }
+            afterServing(fault);
             return reply;
         } catch (ApiFailure failure) {
             tally.createRejected(failure.code());
@@ -68,7 +40,8 @@ final class OfficialApi implements FrontEnd {
         }
     }
 
-    private Reply query(Request request, String id) throws InterruptedException {
+    @Override
+    Reply query(Request request, String id) throws InterruptedException {
         try {
             authorizeQuery(request);
             SimTask task = kling.byTaskId(id).or(() -> kling.byExternalId(id))
@@ -79,7 +52,8 @@ final class OfficialApi implements FrontEnd {
         }
     }
 
-    private Reply list(Request request) throws InterruptedException {
+    @Override
+    Reply list(Request request) throws InterruptedException {
         try {
             authorizeQuery(request);
             int pageNum = pageParameter(request, "pageNum", 1, 1000);
@@ -96,11 +70,7 @@ final class OfficialApi implements FrontEnd {
 
     private void authorizeQuery(Request request) throws InterruptedException {
         jwt.verify(request.authorization());
-        tally.queriesServed.increment();
-        Optional<Faults.Injected> fault = faults.nextQueryFault();
-        if (fault.isPresent()) {
-            fault.get().strike();
-        }
+        strikeQueryFault();
     }
 
     private static int pageParameter(Request request, String name, int fallback, int max) {

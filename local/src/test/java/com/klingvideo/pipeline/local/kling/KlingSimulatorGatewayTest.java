@@ -10,7 +10,6 @@ import com.klingvideo.pipeline.domain.KlingRetryableException;
 import com.klingvideo.pipeline.domain.KlingTask;
 import com.klingvideo.pipeline.domain.KlingTaskStatus;
 import com.klingvideo.pipeline.domain.VideoRequest;
-import com.klingvideo.pipeline.fakes.MutableClock;
 import com.klingvideo.pipeline.fakes.TestImages;
 import com.klingvideo.pipeline.kling.KlingClient;
 import com.klingvideo.pipeline.kling.KlingClientSettings;
@@ -21,12 +20,9 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -34,29 +30,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The gateway dialect (a new-api gateway in front of Kling), driven by the production {@link KlingClient}. */
-class KlingSimulatorGatewayTest {
+class KlingSimulatorGatewayTest extends SimulatorTestSupport {
 
-    private static final Instant T0 = Instant.parse("2026-01-07T08:00:00Z");
     private static final String API_KEY = "sk-gateway-test-0123456789";
-    private static final Duration LATENCY = Duration.ofSeconds(60);
 
-    private final MutableClock clock = new MutableClock(T0);
-    private ImageHost images;
-    private KlingSimulator simulator;
-    private KlingClient client;
-
-    @BeforeEach
-    void startImageHost() throws IOException {
-        images = new ImageHost();
-    }
-
-    @AfterEach
-    void stopServers() {
-        if (simulator != null) {
-            simulator.stop();
-        }
-        images.close();
-    }
 
     @Test
     void task_should_goFromSubmittedThroughProcessingToSucceed_when_timePasses() {
@@ -302,10 +279,14 @@ class KlingSimulatorGatewayTest {
 
     // ---- helpers
 
-    private void start(UnaryOperator<SimulatorConfig.Builder> customise) {
-        SimulatorConfig.Builder config = SimulatorConfig.gateway(API_KEY).clock(clock).taskLatency(LATENCY);
-        simulator = new KlingSimulator(customise.apply(config).build()).start();
-        client = client(API_KEY, Duration.ofSeconds(5));
+    @Override
+    SimulatorConfig.Builder config() {
+        return SimulatorConfig.gateway(API_KEY).clock(clock).taskLatency(LATENCY);
+    }
+
+    @Override
+    KlingClient defaultClient() {
+        return client(API_KEY, Duration.ofSeconds(5));
     }
 
     private KlingClient client(String apiKey, Duration readTimeout) {

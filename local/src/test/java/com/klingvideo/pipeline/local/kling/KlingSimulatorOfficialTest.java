@@ -11,7 +11,6 @@ import com.klingvideo.pipeline.domain.KlingRetryableException;
 import com.klingvideo.pipeline.domain.KlingTask;
 import com.klingvideo.pipeline.domain.KlingTaskStatus;
 import com.klingvideo.pipeline.domain.VideoRequest;
-import com.klingvideo.pipeline.fakes.MutableClock;
 import com.klingvideo.pipeline.fakes.TestImages;
 import com.klingvideo.pipeline.kling.KlingClient;
 import com.klingvideo.pipeline.kling.KlingClientSettings;
@@ -27,7 +26,6 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -38,8 +36,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -47,32 +43,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The official dialect, driven by the production {@link KlingClient} where it can be, raw HTTP where not. */
-class KlingSimulatorOfficialTest {
+class KlingSimulatorOfficialTest extends SimulatorTestSupport {
 
-    private static final Instant T0 = Instant.parse("2026-01-07T08:00:00Z");
     private static final String ACCESS_KEY = "ak-local-0123456789";
     private static final String SECRET_KEY = "sk-local-secret-abcdefghij";
-    private static final Duration LATENCY = Duration.ofSeconds(60);
     /** Stands for a URL of the image host that answers 404. */
     private static final String UNFETCHABLE = "unfetchable-url";
 
-    private final MutableClock clock = new MutableClock(T0);
-    private ImageHost images;
-    private KlingSimulator simulator;
-    private KlingClient client;
-
-    @BeforeEach
-    void startImageHost() throws IOException {
-        images = new ImageHost();
-    }
-
-    @AfterEach
-    void stopServers() {
-        if (simulator != null) {
-            simulator.stop();
-        }
-        images.close();
-    }
 
     // ---- lifecycle
 
@@ -674,13 +651,14 @@ class KlingSimulatorOfficialTest {
 
     // ---- helpers
 
-    private void start(UnaryOperator<SimulatorConfig.Builder> customise) {
-        SimulatorConfig.Builder config = SimulatorConfig.official(ACCESS_KEY, SECRET_KEY)
-                .clock(clock)
-                .taskLatency(LATENCY)
-                .maxConcurrentTasks(5);
-        simulator = new KlingSimulator(customise.apply(config).build()).start();
-        client = client(KlingCredentials.official(ACCESS_KEY, SECRET_KEY), clock, Duration.ofSeconds(5));
+    @Override
+    SimulatorConfig.Builder config() {
+        return SimulatorConfig.official(ACCESS_KEY, SECRET_KEY).clock(clock).taskLatency(LATENCY).maxConcurrentTasks(5);
+    }
+
+    @Override
+    KlingClient defaultClient() {
+        return client(KlingCredentials.official(ACCESS_KEY, SECRET_KEY), clock, Duration.ofSeconds(5));
     }
 
     private KlingClient client(KlingCredentials credentials, Clock clientClock, Duration readTimeout) {
