@@ -1,5 +1,7 @@
 package com.klingvideo.pipeline.domain;
 
+import com.klingvideo.pipeline.domain.failure.ConcurrentJobUpdateException;
+import com.klingvideo.pipeline.domain.failure.InvalidPageTokenException;
 import com.klingvideo.pipeline.model.Job;
 import com.klingvideo.pipeline.model.JobPage;
 import com.klingvideo.pipeline.model.JobStatus;

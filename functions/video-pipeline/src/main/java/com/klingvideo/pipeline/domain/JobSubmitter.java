@@ -1,5 +1,12 @@
 package com.klingvideo.pipeline.domain;
 
+import com.klingvideo.pipeline.domain.failure.KlingAccountException;
+import com.klingvideo.pipeline.domain.failure.KlingException;
+import com.klingvideo.pipeline.domain.failure.KlingRejectedException;
+import com.klingvideo.pipeline.domain.failure.KlingRetryableException;
+import com.klingvideo.pipeline.domain.failure.KlingTaskExistsException;
+import com.klingvideo.pipeline.domain.failure.MediaNotFoundException;
+import com.klingvideo.pipeline.domain.failure.MediaTooLargeException;
 import com.klingvideo.pipeline.log.JsonLog;
 import com.klingvideo.pipeline.model.Failure;
 import com.klingvideo.pipeline.model.FailureCode;

@@ -1,5 +1,6 @@
 package com.klingvideo.pipeline.domain;
 
+import com.klingvideo.pipeline.domain.failure.ConcurrentJobUpdateException;
 import com.klingvideo.pipeline.log.JsonLog;
 import com.klingvideo.pipeline.model.Failure;
 import com.klingvideo.pipeline.model.FailureCode;

@@ -1,5 +1,7 @@
 package com.klingvideo.pipeline.domain;
 
+import com.klingvideo.pipeline.domain.failure.InvalidSidecarException;
+import com.klingvideo.pipeline.domain.failure.MediaTooLargeException;
 import com.klingvideo.pipeline.log.JsonLog;
 import com.klingvideo.pipeline.model.Failure;
 import com.klingvideo.pipeline.model.FailureCode;

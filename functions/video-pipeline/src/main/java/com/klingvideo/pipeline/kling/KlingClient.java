@@ -1,7 +1,7 @@
 package com.klingvideo.pipeline.kling;
 
-import com.klingvideo.pipeline.domain.KlingRejectedException;
-import com.klingvideo.pipeline.domain.KlingRetryableException;
+import com.klingvideo.pipeline.domain.failure.KlingRejectedException;
+import com.klingvideo.pipeline.domain.failure.KlingRetryableException;
 import com.klingvideo.pipeline.domain.KlingTask;
 import com.klingvideo.pipeline.domain.VideoGenerator;
 import com.klingvideo.pipeline.domain.VideoRequest;

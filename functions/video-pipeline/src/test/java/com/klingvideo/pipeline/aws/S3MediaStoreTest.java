@@ -3,8 +3,8 @@ package com.klingvideo.pipeline.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.klingvideo.pipeline.domain.MediaNotFoundException;
-import com.klingvideo.pipeline.domain.MediaTooLargeException;
+import com.klingvideo.pipeline.domain.failure.MediaNotFoundException;
+import com.klingvideo.pipeline.domain.failure.MediaTooLargeException;
 import com.klingvideo.pipeline.outbound.GuardedHttpClient;
 import com.klingvideo.pipeline.outbound.HostResolver;
 import com.klingvideo.pipeline.outbound.LoopbackHttpServer;

@@ -327,7 +327,7 @@ class JobsApiHandlerTest {
     @Test
     void get_should_notShowTheTransportError_when_aJobWaitsAfterKlingWasUnreachable() throws IOException {
         // GIVEN Kling's create failed at the transport, with a message naming a proxy and its address
-        f.kling.failCreate(new com.klingvideo.pipeline.domain.KlingRetryableException("io", 0,
+        f.kling.failCreate(new com.klingvideo.pipeline.domain.failure.KlingRetryableException("io", 0,
                 "Kling create got no answer (io: ConnectException Connection refused: proxy.corp.internal/10.1.2.3:3128)",
                 false, null));
         String jobId = body(handler.handleRequest(request("POST", "/jobs", createBody(640, 480, "")), null))

@@ -1,8 +1,8 @@
 package com.klingvideo.pipeline.fakes;
 
-import com.klingvideo.pipeline.domain.KlingException;
+import com.klingvideo.pipeline.domain.failure.KlingException;
 import com.klingvideo.pipeline.domain.KlingTask;
-import com.klingvideo.pipeline.domain.KlingTaskExistsException;
+import com.klingvideo.pipeline.domain.failure.KlingTaskExistsException;
 import com.klingvideo.pipeline.domain.KlingTaskStatus;
 import com.klingvideo.pipeline.domain.VideoGenerator;
 import com.klingvideo.pipeline.domain.VideoRequest;

@@ -1,6 +1,6 @@
 package com.klingvideo.pipeline.fakes;
 
-import com.klingvideo.pipeline.domain.ConcurrentJobUpdateException;
+import com.klingvideo.pipeline.domain.failure.ConcurrentJobUpdateException;
 import com.klingvideo.pipeline.domain.JobStore;
 import com.klingvideo.pipeline.model.Job;
 import com.klingvideo.pipeline.model.JobPage;

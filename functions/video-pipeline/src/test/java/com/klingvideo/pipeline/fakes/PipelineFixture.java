@@ -2,7 +2,7 @@ package com.klingvideo.pipeline.fakes;
 
 import com.klingvideo.pipeline.domain.ApiJobs;
 import com.klingvideo.pipeline.domain.CapacityPolicy;
-import com.klingvideo.pipeline.domain.ImageDownloadException;
+import com.klingvideo.pipeline.domain.failure.ImageDownloadException;
 import com.klingvideo.pipeline.domain.ImageTransport;
 import com.klingvideo.pipeline.domain.ImageValidation;
 import com.klingvideo.pipeline.domain.JobLauncher;
