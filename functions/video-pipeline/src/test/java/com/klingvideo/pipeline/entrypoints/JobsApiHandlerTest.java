@@ -344,7 +344,7 @@ class JobsApiHandlerTest {
     }
 
     @Test
-    void anyRoute_should_answerWithoutTheMessage_when_anIllegalArgumentComesFromInside() throws IOException {
+    void anyRoute_should_answer500WithoutTheMessage_when_anIllegalArgumentComesFromInside() throws IOException {
         // GIVEN a store that fails with an IllegalArgumentException naming a table
         JobStore broken = new JobStore() {
             public boolean create(Job job) { throw new IllegalArgumentException("arn:aws:dynamodb:us-east-1:1:table/J"); }
@@ -364,7 +364,9 @@ class JobsApiHandlerTest {
         APIGatewayProxyResponseEvent response = new JobsApiHandler(api).handleRequest(
                 request("GET", "/jobs/{jobId}", null).withPathParameters(Map.of("jobId", "x")), null);
 
-        // THEN
+        // THEN it is not a refusal the API names: a 500 that shows nothing of it
+        assertThat(response.getStatusCode()).isEqualTo(500);
+        assertThat(body(response).path("error").path("code").asText()).isEqualTo("INTERNAL_ERROR");
         assertThat(response.getBody()).doesNotContain("arn:aws");
     }
 
