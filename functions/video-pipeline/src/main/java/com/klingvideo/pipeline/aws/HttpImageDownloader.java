@@ -1,7 +1,7 @@
 package com.klingvideo.pipeline.aws;
 
-import com.klingvideo.pipeline.domain.failure.ImageDownloadException;
 import com.klingvideo.pipeline.domain.ImageDownloader;
+import com.klingvideo.pipeline.domain.failure.ImageDownloadException;
 import com.klingvideo.pipeline.domain.failure.MediaTooLargeException;
 import com.klingvideo.pipeline.outbound.FetchException;
 import com.klingvideo.pipeline.outbound.GuardedHttpClient;
