@@ -186,6 +186,18 @@ class JobsApiHandlerTest {
     }
 
     @Test
+    void list_should_answer400WithTheStoresMessage_when_nextTokenIsNotOneItIssued() throws IOException {
+        // WHEN a list names a token the store never issued
+        APIGatewayProxyResponseEvent response = handler.handleRequest(request("GET", "/jobs", null)
+                .withQueryStringParameters(Map.of("nextToken", "not-a-token")), null);
+
+        // THEN it is the caller's mistake, and the store's message says what to pass instead
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        assertThat(body(response).path("error").path("code").asText()).isEqualTo("INVALID_REQUEST");
+        assertThat(body(response).path("error").path("message").asText()).contains("invalid page token");
+    }
+
+    @Test
     void get_should_showQueuePositionAndEta_when_jobWaitsForASlot() throws IOException {
         // GIVEN all four slots taken and two jobs waiting
         for (int i = 0; i < 6; i++) {
