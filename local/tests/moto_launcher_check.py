@@ -33,8 +33,8 @@ STATE_MACHINE_FILE = REPO / "statemachine" / "video-job.asl.json"
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
-RETRYABLE = "com.klingvideo.pipeline.domain.KlingRetryableException"
-NOT_RETRYABLE = "com.klingvideo.pipeline.domain.KlingRejectedException"
+RETRYABLE = "com.klingvideo.pipeline.domain.failure.KlingRetryableException"
+NOT_RETRYABLE = "com.klingvideo.pipeline.domain.failure.KlingRejectedException"
 
 
 def function_arn(name, qualifier="live"):

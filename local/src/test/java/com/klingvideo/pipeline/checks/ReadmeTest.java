@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.klingvideo.pipeline.config.Tuning;
 import com.klingvideo.pipeline.domain.ModelCapabilities;
+import com.klingvideo.pipeline.entrypoints.ApiError;
 import com.klingvideo.pipeline.local.RepositoryLayout;
+import com.klingvideo.pipeline.model.FailureCode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +18,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** What the README says about configuration is what the code reads. */
+/** What the README says about configuration, failure codes and API errors is what the code has. */
 class ReadmeTest {
     private static List<String> lines;
 
@@ -102,5 +105,23 @@ class ReadmeTest {
         Map<String, String> meanings = new LinkedHashMap<>();
         table("### Configuration (template parameters)").forEach(row -> meanings.put(row.get(0), row.get(2)));
         assertThat(meanings.get("DefaultModel")).isEqualTo("one of " + String.join(", ", ModelCapabilities.models()));
+    }
+
+    @Test
+    void failure_code_table_should_be_exactly_the_failure_codes_with_their_meaning_and_action() {
+        List<List<String>> documented = table("<!-- failure codes:");
+        List<List<String>> code = Arrays.stream(FailureCode.values())
+                .map(failure -> List.of(failure.pattern(), failure.meaning(), failure.action()))
+                .toList();
+        assertThat(documented).isEqualTo(code);
+    }
+
+    @Test
+    void api_error_table_should_be_exactly_the_codes_the_api_answers_with() {
+        List<List<String>> documented = table("<!-- api errors:");
+        List<List<String>> code = Arrays.stream(ApiError.values())
+                .map(error -> List.of(error.name(), String.valueOf(error.status()), error.meaning()))
+                .toList();
+        assertThat(documented).isEqualTo(code);
     }
 }

@@ -1,8 +1,8 @@
 package com.klingvideo.pipeline.aws;
 
-import com.klingvideo.pipeline.domain.ImageDownloadException;
 import com.klingvideo.pipeline.domain.ImageDownloader;
-import com.klingvideo.pipeline.domain.MediaTooLargeException;
+import com.klingvideo.pipeline.domain.failure.ImageDownloadException;
+import com.klingvideo.pipeline.domain.failure.MediaTooLargeException;
 import com.klingvideo.pipeline.outbound.FetchException;
 import com.klingvideo.pipeline.outbound.GuardedHttpClient;
 import com.klingvideo.pipeline.outbound.Urls;

@@ -198,7 +198,7 @@ public final class JobItemMapper {
                 .klingTaskId(string(item, KLING_TASK_ID))
                 .pollCount(Math.toIntExact(number(item, POLL_COUNT, jobId)))
                 .klingStatus(string(item, KLING_STATUS))
-                .failure(failure(item))
+                .failure(failure(item, jobId))
                 .video(video(item, jobId))
                 .unitsDeducted(string(item, UNITS_DEDUCTED))
                 .notes(list(item, NOTES))
@@ -229,10 +229,13 @@ public final class JobItemMapper {
                 string(item, ASPECT_RATIO));
     }
 
-    private static Failure failure(Map<String, AttributeValue> item) {
+    private static Failure failure(Map<String, AttributeValue> item, String jobId) {
         String code = string(item, FAILURE_CODE);
         String reason = string(item, FAILURE_REASON);
-        return code == null && reason == null ? null : new Failure(code, reason);
+        if (code == null && reason == null) {
+            return null;
+        }
+        return Failure.fromCode(code, reason).orElseThrow(() -> corrupt(jobId, FAILURE_CODE));
     }
 
     private static VideoResult video(Map<String, AttributeValue> item, String jobId) {

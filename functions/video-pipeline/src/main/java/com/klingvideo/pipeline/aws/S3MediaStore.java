@@ -1,13 +1,13 @@
 package com.klingvideo.pipeline.aws;
 
-import com.klingvideo.pipeline.domain.MediaNotFoundException;
 import com.klingvideo.pipeline.domain.MediaStore;
-import com.klingvideo.pipeline.domain.MediaTooLargeException;
-import com.klingvideo.pipeline.outbound.Urls;
 import com.klingvideo.pipeline.domain.ObjectInfo;
+import com.klingvideo.pipeline.domain.failure.MediaNotFoundException;
+import com.klingvideo.pipeline.domain.failure.MediaTooLargeException;
 import com.klingvideo.pipeline.model.S3Location;
 import com.klingvideo.pipeline.outbound.FetchException;
 import com.klingvideo.pipeline.outbound.GuardedHttpClient;
+import com.klingvideo.pipeline.outbound.Urls;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;

@@ -1,5 +1,9 @@
 package com.klingvideo.pipeline.domain;
 
+import com.klingvideo.pipeline.domain.failure.ImageDownloadException;
+import com.klingvideo.pipeline.domain.failure.ImageKeyNotAllowedException;
+import com.klingvideo.pipeline.domain.failure.InvalidJobRequestException;
+import com.klingvideo.pipeline.domain.failure.MediaTooLargeException;
 import com.klingvideo.pipeline.log.JsonLog;
 import com.klingvideo.pipeline.model.GenerationParameters;
 import com.klingvideo.pipeline.model.Job;

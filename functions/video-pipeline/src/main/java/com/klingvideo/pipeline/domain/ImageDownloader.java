@@ -1,5 +1,7 @@
 package com.klingvideo.pipeline.domain;
 
+import com.klingvideo.pipeline.domain.failure.ImageDownloadException;
+import com.klingvideo.pipeline.domain.failure.MediaTooLargeException;
 import java.net.URI;
 
 /**

@@ -1,5 +1,6 @@
 package com.klingvideo.pipeline.domain;
 
+import com.klingvideo.pipeline.domain.failure.InvalidImageException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;

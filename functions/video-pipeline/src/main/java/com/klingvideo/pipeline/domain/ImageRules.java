@@ -1,5 +1,6 @@
 package com.klingvideo.pipeline.domain;
 
+import com.klingvideo.pipeline.domain.failure.InvalidImageException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package com.klingvideo.pipeline.domain;
 
+import com.klingvideo.pipeline.domain.failure.InvalidImageException;
+import com.klingvideo.pipeline.domain.failure.MediaNotFoundException;
 import com.klingvideo.pipeline.model.S3Location;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

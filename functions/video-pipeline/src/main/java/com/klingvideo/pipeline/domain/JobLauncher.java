@@ -1,5 +1,6 @@
 package com.klingvideo.pipeline.domain;
 
+import com.klingvideo.pipeline.domain.failure.JobNotFoundException;
 import com.klingvideo.pipeline.log.JsonLog;
 import com.klingvideo.pipeline.model.Job;
 import com.klingvideo.pipeline.model.JobStatus;

@@ -1,5 +1,7 @@
 package com.klingvideo.pipeline.domain;
 
+import com.klingvideo.pipeline.domain.failure.ConcurrentJobUpdateException;
+import com.klingvideo.pipeline.domain.failure.InvalidPageTokenException;
 import com.klingvideo.pipeline.model.Job;
 import com.klingvideo.pipeline.model.JobPage;
 import com.klingvideo.pipeline.model.JobStatus;
@@ -37,7 +39,7 @@ public interface JobStore {
      * @param owner     the caller's id, as recorded on its jobs
      * @param status    null for every status
      * @param nextToken a token from a previous page of the same owner, or null
-     * @throws IllegalArgumentException when the token is not one this store issued for this owner
+     * @throws InvalidPageTokenException when the token is not one this store issued for this owner
      */
     JobPage listOwned(String owner, JobStatus status, int limit, String nextToken);
 }

@@ -1,7 +1,15 @@
 package com.klingvideo.pipeline.domain;
 
+import com.klingvideo.pipeline.domain.failure.KlingAccountException;
+import com.klingvideo.pipeline.domain.failure.KlingException;
+import com.klingvideo.pipeline.domain.failure.KlingRejectedException;
+import com.klingvideo.pipeline.domain.failure.KlingRetryableException;
+import com.klingvideo.pipeline.domain.failure.KlingTaskExistsException;
+import com.klingvideo.pipeline.domain.failure.MediaNotFoundException;
+import com.klingvideo.pipeline.domain.failure.MediaTooLargeException;
 import com.klingvideo.pipeline.log.JsonLog;
 import com.klingvideo.pipeline.model.Failure;
+import com.klingvideo.pipeline.model.FailureCode;
 import com.klingvideo.pipeline.model.Job;
 import com.klingvideo.pipeline.model.JobStatus;
 import com.klingvideo.pipeline.model.S3Location;
@@ -97,7 +105,7 @@ public final class JobSubmitter {
         try {
             if (job.submitUnconfirmed()) {
                 if (!kling.supportsExternalLookup()) {
-                    return fail(job, new Failure("SUBMIT_UNVERIFIABLE", "an earlier request to the Kling gateway "
+                    return fail(job, new Failure(FailureCode.SUBMIT_UNVERIFIABLE, "an earlier request to the Kling gateway "
                             + "ended without an answer and the gateway cannot look tasks up by external_task_id;"
                             + " not resubmitted so the task is not paid twice. Check the gateway's task list for "
                             + job.jobId()));
@@ -120,7 +128,7 @@ public final class JobSubmitter {
                     .build());
             return created(attempting, hold, request);
         } catch (MediaNotFoundException | MediaTooLargeException e) {
-            return fail(job, new Failure("INVALID_INPUT", e.getMessage()));
+            return fail(job, new Failure(FailureCode.INVALID_INPUT, e.getMessage()));
         } catch (KlingRetryableException e) {
             if (expired) {
                 return deadlinePassed(job);
@@ -131,7 +139,7 @@ public final class JobSubmitter {
 
     private Outcome deadlinePassed(Job job) {
         String last = job.lastError() == null ? "" : "; last error: " + job.lastError();
-        return fail(job, new Failure("SUBMIT_DEADLINE", "Kling did not accept the job within "
+        return fail(job, new Failure(FailureCode.SUBMIT_DEADLINE, "Kling did not accept the job within "
                 + retryPolicy.deadline().toMinutes() + " minutes of it getting a slot" + last));
     }
 
@@ -177,7 +185,7 @@ public final class JobSubmitter {
         } catch (KlingTaskExistsException e) {
             return taskExists(attempting, e, remaining);
         } catch (KlingRejectedException e) {
-            return fail(confirmed(attempting), new Failure("KLING_" + e.code(), e.getMessage()));
+            return fail(confirmed(attempting), Failure.klingRefused(e.code(), e.getMessage()));
         }
     }
 
@@ -189,7 +197,7 @@ public final class JobSubmitter {
      */
     private Outcome taskExists(Job attempting, KlingTaskExistsException e, Duration remaining) {
         if (!kling.supportsExternalLookup()) {
-            return fail(confirmed(attempting), new Failure("SUBMIT_UNVERIFIABLE", "the Kling gateway says a task for "
+            return fail(confirmed(attempting), new Failure(FailureCode.SUBMIT_UNVERIFIABLE, "the Kling gateway says a task for "
                     + "this job already exists but cannot look tasks up by external_task_id; not resubmitted so it is"
                     + " not paid twice. Check the gateway's task list for " + attempting.jobId()));
         }

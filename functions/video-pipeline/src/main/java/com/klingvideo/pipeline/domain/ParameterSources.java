@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.klingvideo.pipeline.domain.failure.InvalidSidecarException;
 import com.klingvideo.pipeline.model.ParameterOverrides;
 import java.io.IOException;
 import java.util.ArrayList;

@@ -1,7 +1,9 @@
 package com.klingvideo.pipeline.domain;
 
+import com.klingvideo.pipeline.domain.failure.ConcurrentJobUpdateException;
 import com.klingvideo.pipeline.log.JsonLog;
 import com.klingvideo.pipeline.model.Failure;
+import com.klingvideo.pipeline.model.FailureCode;
 import com.klingvideo.pipeline.model.GenerationParameters;
 import com.klingvideo.pipeline.model.Job;
 import com.klingvideo.pipeline.model.JobStatus;
@@ -271,7 +273,7 @@ public final class SlotGovernor {
             return false;
         }
         Duration waited = Duration.between(entry.admittedAt(), clock.instant());
-        Failure failure = new Failure("QUEUE_EXPIRED", "waited " + waited.toMinutes() + " minutes for a Kling slot; "
+        Failure failure = new Failure(FailureCode.QUEUE_EXPIRED, "waited " + waited.toMinutes() + " minutes for a Kling slot; "
                 + "the queue keeps a job at most " + policy.maxQueueAge().toHours() + " hours (MaxQueueHours)");
         for (int attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
             Optional<Job> job = store.find(entry.jobId());

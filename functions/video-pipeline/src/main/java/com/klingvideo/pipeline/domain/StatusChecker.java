@@ -1,7 +1,12 @@
 package com.klingvideo.pipeline.domain;
 
+import com.klingvideo.pipeline.domain.failure.JobNotFoundException;
+import com.klingvideo.pipeline.domain.failure.KlingAccountException;
+import com.klingvideo.pipeline.domain.failure.KlingException;
+import com.klingvideo.pipeline.domain.failure.MediaTooLargeException;
 import com.klingvideo.pipeline.log.JsonLog;
 import com.klingvideo.pipeline.model.Failure;
+import com.klingvideo.pipeline.model.FailureCode;
 import com.klingvideo.pipeline.model.Job;
 import com.klingvideo.pipeline.model.JobStatus;
 import com.klingvideo.pipeline.model.S3Location;
@@ -120,7 +125,7 @@ public final class StatusChecker {
                 return new Step(job.jobId(), job.status(), wait.get(), job.pollCount(), false);
             }
         }
-        Step step = Step.of(finish(job, JobStatus.FAILED, new Failure("STATUS_CHECK_ERROR",
+        Step step = Step.of(finish(job, JobStatus.FAILED, new Failure(FailureCode.STATUS_CHECK_ERROR,
                 "the job could not be advanced: " + note)), 0);
         governor.finished(jobId);
         return step;
@@ -155,7 +160,7 @@ public final class StatusChecker {
                         ? "Kling reported the task as failed without a reason"
                         : task.statusMessage();
                 Job failed = finish(checked.toBuilder().unitsDeducted(task.unitsDeducted()).build(),
-                        JobStatus.FAILED, new Failure("KLING_TASK_FAILED", reason));
+                        JobStatus.FAILED, new Failure(FailureCode.KLING_TASK_FAILED, reason));
                 yield Step.of(failed, 0);
             }
         };
@@ -171,7 +176,7 @@ public final class StatusChecker {
         OptionalLong wait = pollPolicy.nextWaitSeconds(checked.pollCount(), elapsed);
         String text = truncate(error);
         if (wait.isEmpty()) {
-            return Step.of(finish(checked, JobStatus.TIMED_OUT, new Failure("POLL_LIMIT",
+            return Step.of(finish(checked, JobStatus.TIMED_OUT, new Failure(FailureCode.POLL_LIMIT,
                     "Kling had not finished after " + pollPolicy.maxTotal().toMinutes() + " minutes (last status: "
                             + checked.klingStatus() + ", task " + checked.klingTaskId() + "; the last check failed: "
                             + text + ")")), 0);
@@ -186,7 +191,7 @@ public final class StatusChecker {
         Duration elapsed = Duration.between(checked.submittedAt() == null ? checked.createdAt() : checked.submittedAt(), now);
         OptionalLong wait = pollPolicy.nextWaitSeconds(checked.pollCount(), elapsed);
         if (wait.isEmpty()) {
-            Job timedOut = finish(checked, JobStatus.TIMED_OUT, new Failure("POLL_LIMIT",
+            Job timedOut = finish(checked, JobStatus.TIMED_OUT, new Failure(FailureCode.POLL_LIMIT,
                     "Kling had not finished after " + pollPolicy.maxTotal().toMinutes() + " minutes (last status: "
                             + task.rawStatus() + ", task " + task.taskId() + ")"));
             return Step.of(timedOut, 0);
@@ -200,7 +205,7 @@ public final class StatusChecker {
 
     private Step succeeded(Job checked, KlingTask task) {
         if (task.videoUrl() == null || task.videoUrl().isBlank()) {
-            return Step.of(finish(checked, JobStatus.FAILED, new Failure("KLING_NO_VIDEO",
+            return Step.of(finish(checked, JobStatus.FAILED, new Failure(FailureCode.KLING_NO_VIDEO,
                     "Kling reported success for task " + task.taskId() + " without a video URL")), 0);
         }
         // Kling's slot is free once the task has ended: record that, and hand the slot to the next job
@@ -218,7 +223,7 @@ public final class StatusChecker {
                     "error", e.getMessage());
             return checkFailed(ended, "the video of task " + task.taskId() + " could not be copied yet");
         } catch (MediaTooLargeException e) {
-            return Step.of(finish(ended, JobStatus.FAILED, new Failure("VIDEO_TOO_LARGE", "Kling's video for task "
+            return Step.of(finish(ended, JobStatus.FAILED, new Failure(FailureCode.VIDEO_TOO_LARGE, "Kling's video for task "
                     + task.taskId() + " is larger than the pipeline copies; it stays at Kling for 30 days")), 0);
         }
         Instant now = clock.instant();

@@ -1,7 +1,10 @@
 package com.klingvideo.pipeline.domain;
 
+import com.klingvideo.pipeline.domain.failure.InvalidSidecarException;
+import com.klingvideo.pipeline.domain.failure.MediaTooLargeException;
 import com.klingvideo.pipeline.log.JsonLog;
 import com.klingvideo.pipeline.model.Failure;
+import com.klingvideo.pipeline.model.FailureCode;
 import com.klingvideo.pipeline.model.GenerationParameters;
 import com.klingvideo.pipeline.model.Job;
 import com.klingvideo.pipeline.model.JobOrigin;
@@ -152,7 +155,7 @@ public final class UploadIntake {
         }
 
         if (!errors.isEmpty()) {
-            Failure failure = new Failure("INVALID_INPUT", FieldError.describe(errors));
+            Failure failure = new Failure(FailureCode.INVALID_INPUT, FieldError.describe(errors));
             Instant failedAt = clock.instant();
             JobLauncher.Launch launch = launcher.launch(job.status(JobStatus.FAILED).failure(failure)
                     .completedAt(failedAt).build());

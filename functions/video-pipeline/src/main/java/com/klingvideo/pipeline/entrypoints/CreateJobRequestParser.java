@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.klingvideo.pipeline.domain.ApiJobRequest;
 import com.klingvideo.pipeline.domain.FieldError;
 import com.klingvideo.pipeline.domain.ImageInput;
-import com.klingvideo.pipeline.domain.InvalidJobRequestException;
+import com.klingvideo.pipeline.domain.failure.InvalidJobRequestException;
 import com.klingvideo.pipeline.model.ParameterOverrides;
 import java.util.ArrayList;
 import java.util.Iterator;

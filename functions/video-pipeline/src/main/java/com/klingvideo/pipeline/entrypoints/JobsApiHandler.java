@@ -14,10 +14,10 @@ import com.klingvideo.pipeline.domain.ApiJobRequest;
 import com.klingvideo.pipeline.domain.ApiJobs;
 import com.klingvideo.pipeline.domain.Caller;
 import com.klingvideo.pipeline.domain.FieldError;
-import com.klingvideo.pipeline.domain.ImageKeyNotAllowedException;
-import com.klingvideo.pipeline.domain.InvalidJobRequestException;
-import com.klingvideo.pipeline.domain.InvalidPageTokenException;
 import com.klingvideo.pipeline.domain.JobLauncher;
+import com.klingvideo.pipeline.domain.failure.ImageKeyNotAllowedException;
+import com.klingvideo.pipeline.domain.failure.InvalidJobRequestException;
+import com.klingvideo.pipeline.domain.failure.InvalidPageTokenException;
 import com.klingvideo.pipeline.log.JsonLog;
 import com.klingvideo.pipeline.model.JobPage;
 import com.klingvideo.pipeline.model.JobStatus;
@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * JobsApiFunction behind API Gateway (REST API, proxy integration): {@code POST /jobs},
@@ -44,6 +45,19 @@ public class JobsApiHandler implements RequestHandler<APIGatewayProxyRequestEven
     static final int MAX_LIMIT = 100;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonLog LOG = JsonLog.of(JobsApiHandler.class);
+    /**
+     * The one mapping from exceptions to answers, first match wins: each exception named here is refused
+     * with its {@link ApiError}; anything else is a 500 that shows nothing of it, since its text may name
+     * tables, ARNs or hosts.
+     */
+    private static final List<Refusal<?>> REFUSALS = List.of(
+            new Refusal<>(BadRequest.class, e -> e.error, Throwable::getMessage, e -> List.of()),
+            new Refusal<>(ImageKeyNotAllowedException.class, e -> ApiError.S3_KEY_NOT_ALLOWED, Throwable::getMessage,
+                    e -> List.of(new FieldError(e.field() + ".s3Key", "is outside the prefixes this caller may use"))),
+            new Refusal<>(InvalidJobRequestException.class, e -> ApiError.INVALID_REQUEST,
+                    e -> "the request is not valid", InvalidJobRequestException::errors),
+            new Refusal<>(InvalidPageTokenException.class, e -> ApiError.INVALID_REQUEST, Throwable::getMessage,
+                    e -> List.of()));
 
     private final ApiJobs jobs;
 
@@ -60,22 +74,14 @@ public class JobsApiHandler implements RequestHandler<APIGatewayProxyRequestEven
         String requestId = context == null ? null : context.getAwsRequestId();
         try {
             return route(request);
-        } catch (ImageKeyNotAllowedException e) {
-            return error(403, "S3_KEY_NOT_ALLOWED", e.getMessage(), List.of(new FieldError(e.field() + ".s3Key",
-                    "is outside the prefixes this caller may use")));
-        } catch (InvalidJobRequestException e) {
-            return error(400, "INVALID_REQUEST", "the request is not valid", e.errors());
-        } catch (BadRequest e) {
-            return error(e.status, e.code, e.getMessage(), List.of());
-        } catch (InvalidPageTokenException e) {
-            return error(400, "INVALID_REQUEST", e.getMessage(), List.of());
-        } catch (IllegalArgumentException e) {
-            // Raised somewhere inside, so its text is not ours to show: it may name tables, ARNs or hosts.
-            LOG.warn("api.invalid", "requestId", requestId, "error", e.getClass().getName(), "message", e.getMessage());
-            return error(400, "INVALID_REQUEST", "the request is not valid", List.of());
         } catch (RuntimeException e) {
+            for (Refusal<?> refusal : REFUSALS) {
+                if (refusal.type().isInstance(e)) {
+                    return refusal.answer(e);
+                }
+            }
             LOG.error("api.failed", "requestId", requestId, "error", e.getClass().getName(), "message", e.getMessage());
-            return error(500, "INTERNAL_ERROR", "the request could not be completed; retry with the same "
+            return error(ApiError.INTERNAL_ERROR, "the request could not be completed; retry with the same "
                     + "idempotencyKey to be safe (request id " + requestId + ")", List.of());
         }
     }
@@ -98,7 +104,7 @@ public class JobsApiHandler implements RequestHandler<APIGatewayProxyRequestEven
                 LOG.info("api.admin.resume", "operator", operator(request));
                 yield respond(200, JobJson.of(JSON, jobs.resumeIntake()));
             }
-            default -> throw new BadRequest(404, "NOT_FOUND", "no route for " + method + " " + request.getPath());
+            default -> throw new BadRequest(ApiError.NOT_FOUND, "no route for " + method + " " + request.getPath());
         };
     }
 
@@ -114,7 +120,7 @@ public class JobsApiHandler implements RequestHandler<APIGatewayProxyRequestEven
     private APIGatewayProxyResponseEvent get(Caller caller, String jobId) {
         Optional<ApiJobs.JobView> view = jobs.get(caller, jobId);
         if (view.isEmpty()) {
-            throw new BadRequest(404, "JOB_NOT_FOUND", "no job " + jobId);
+            throw new BadRequest(ApiError.JOB_NOT_FOUND, "no job " + jobId);
         }
         return respond(200, JobJson.of(JSON, view.get()));
     }
@@ -127,7 +133,7 @@ public class JobsApiHandler implements RequestHandler<APIGatewayProxyRequestEven
             try {
                 status = JobStatus.valueOf(statusText.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new BadRequest(400, "INVALID_REQUEST", "status must be one of " + List.of(JobStatus.values()));
+                throw new BadRequest(ApiError.INVALID_REQUEST, "status must be one of " + List.of(JobStatus.values()));
             }
         }
         int limit = DEFAULT_LIMIT;
@@ -139,7 +145,7 @@ public class JobsApiHandler implements RequestHandler<APIGatewayProxyRequestEven
                 limit = -1;
             }
             if (limit < 1 || limit > MAX_LIMIT) {
-                throw new BadRequest(400, "INVALID_REQUEST", "limit must be a whole number from 1 to " + MAX_LIMIT);
+                throw new BadRequest(ApiError.INVALID_REQUEST, "limit must be a whole number from 1 to " + MAX_LIMIT);
             }
         }
         JobPage page = jobs.list(caller, status, limit, params.get("nextToken"));
@@ -160,7 +166,7 @@ public class JobsApiHandler implements RequestHandler<APIGatewayProxyRequestEven
         String arn = request.getRequestContext() == null || request.getRequestContext().getIdentity() == null
                 ? null : request.getRequestContext().getIdentity().getUserArn();
         if (arn == null || arn.isBlank()) {
-            throw new BadRequest(403, "FORBIDDEN", "admin routes need IAM authorization (a SigV4-signed request)");
+            throw new BadRequest(ApiError.FORBIDDEN, "admin routes need IAM authorization (a SigV4-signed request)");
         }
         return arn;
     }
@@ -173,20 +179,20 @@ public class JobsApiHandler implements RequestHandler<APIGatewayProxyRequestEven
             try {
                 root = JSON.readTree(body);
             } catch (JsonProcessingException e) {
-                throw new BadRequest(400, "INVALID_REQUEST", "the body is not valid JSON");
+                throw new BadRequest(ApiError.INVALID_REQUEST, "the body is not valid JSON");
             }
             if (root == null || !root.isObject()) {
-                throw new BadRequest(400, "INVALID_REQUEST", "the body must be a JSON object");
+                throw new BadRequest(ApiError.INVALID_REQUEST, "the body must be a JSON object");
             }
             for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
                 String name = names.next();
                 if (!name.equals("reason")) {
-                    throw new BadRequest(400, "INVALID_REQUEST", name + " is not a known field; the only one is reason");
+                    throw new BadRequest(ApiError.INVALID_REQUEST, name + " is not a known field; the only one is reason");
                 }
             }
             JsonNode value = root.get("reason");
             if (value != null && !value.isNull() && !value.isTextual()) {
-                throw new BadRequest(400, "INVALID_REQUEST", "reason must be a string");
+                throw new BadRequest(ApiError.INVALID_REQUEST, "reason must be a string");
             }
             reason = value == null || value.isNull() ? null : value.textValue();
         }
@@ -199,14 +205,14 @@ public class JobsApiHandler implements RequestHandler<APIGatewayProxyRequestEven
             return null;
         }
         if (body.length() > MAX_BODY_BYTES) {
-            throw new BadRequest(413, "PAYLOAD_TOO_LARGE", "the body is larger than " + MAX_BODY_BYTES
+            throw new BadRequest(ApiError.PAYLOAD_TOO_LARGE, "the body is larger than " + MAX_BODY_BYTES
                     + " bytes; put large images in the bucket and pass image.s3Key, or pass image.url");
         }
         if (Boolean.TRUE.equals(request.getIsBase64Encoded())) {
             try {
                 return new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
-                throw new BadRequest(400, "INVALID_REQUEST", "the body is marked base64 but is not");
+                throw new BadRequest(ApiError.INVALID_REQUEST, "the body is marked base64 but is not");
             }
         }
         return body;
@@ -226,7 +232,7 @@ public class JobsApiHandler implements RequestHandler<APIGatewayProxyRequestEven
         if (identity != null && identity.getApiKey() != null && !identity.getApiKey().isBlank()) {
             return Caller.apiKey(identity.getApiKey());
         }
-        throw new BadRequest(403, "FORBIDDEN", "the jobs routes need an API key or IAM authorization");
+        throw new BadRequest(ApiError.FORBIDDEN, "the jobs routes need an API key or IAM authorization");
     }
 
     private static String header(APIGatewayProxyRequestEvent request, String name) {
@@ -244,7 +250,7 @@ public class JobsApiHandler implements RequestHandler<APIGatewayProxyRequestEven
         Map<String, String> path = request.getPathParameters();
         String value = path == null ? null : path.get(name);
         if (value == null || value.isBlank()) {
-            throw new BadRequest(400, "INVALID_REQUEST", name + " is missing from the path");
+            throw new BadRequest(ApiError.INVALID_REQUEST, name + " is missing from the path");
         }
         return value;
     }
@@ -260,10 +266,10 @@ public class JobsApiHandler implements RequestHandler<APIGatewayProxyRequestEven
         }
     }
 
-    private static APIGatewayProxyResponseEvent error(int status, String code, String message, List<FieldError> fields) {
+    private static APIGatewayProxyResponseEvent error(ApiError code, String message, List<FieldError> fields) {
         ObjectNode root = JSON.createObjectNode();
         ObjectNode error = root.putObject("error");
-        error.put("code", code);
+        error.put("code", code.name());
         error.put("message", message);
         ArrayNode list = error.putArray("fields");
         for (FieldError field : fields) {
@@ -272,18 +278,25 @@ public class JobsApiHandler implements RequestHandler<APIGatewayProxyRequestEven
                 entry.put("code", field.code());
             }
         }
-        return respond(status, root);
+        return respond(code.status(), root);
     }
 
     /** A request answered with a 4xx before reaching the domain. */
     private static final class BadRequest extends RuntimeException {
-        private final int status;
-        private final String code;
+        private final ApiError error;
 
-        BadRequest(int status, String code, String message) {
+        BadRequest(ApiError error, String message) {
             super(message);
-            this.status = status;
-            this.code = code;
+            this.error = error;
+        }
+    }
+
+    /** How one kind of exception is answered: its code, the message shown and the fields named. */
+    private record Refusal<E extends RuntimeException>(Class<E> type, Function<E, ApiError> error,
+            Function<E, String> message, Function<E, List<FieldError>> fields) {
+        APIGatewayProxyResponseEvent answer(RuntimeException thrown) {
+            E e = type.cast(thrown);
+            return JobsApiHandler.error(error.apply(e), message.apply(e), fields.apply(e));
         }
     }
 }

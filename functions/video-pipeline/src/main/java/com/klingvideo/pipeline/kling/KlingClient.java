@@ -1,10 +1,10 @@
 package com.klingvideo.pipeline.kling;
 
-import com.klingvideo.pipeline.domain.KlingRejectedException;
-import com.klingvideo.pipeline.domain.KlingRetryableException;
 import com.klingvideo.pipeline.domain.KlingTask;
 import com.klingvideo.pipeline.domain.VideoGenerator;
 import com.klingvideo.pipeline.domain.VideoRequest;
+import com.klingvideo.pipeline.domain.failure.KlingRejectedException;
+import com.klingvideo.pipeline.domain.failure.KlingRetryableException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;

@@ -1,11 +1,11 @@
 package com.klingvideo.pipeline.kling;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.klingvideo.pipeline.domain.KlingAccountException;
-import com.klingvideo.pipeline.domain.KlingException;
-import com.klingvideo.pipeline.domain.KlingRejectedException;
-import com.klingvideo.pipeline.domain.KlingRetryableException;
-import com.klingvideo.pipeline.domain.KlingTaskExistsException;
+import com.klingvideo.pipeline.domain.failure.KlingAccountException;
+import com.klingvideo.pipeline.domain.failure.KlingException;
+import com.klingvideo.pipeline.domain.failure.KlingRejectedException;
+import com.klingvideo.pipeline.domain.failure.KlingRetryableException;
+import com.klingvideo.pipeline.domain.failure.KlingTaskExistsException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpConnectTimeoutException;

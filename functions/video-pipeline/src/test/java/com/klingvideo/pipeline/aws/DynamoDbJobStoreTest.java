@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.klingvideo.pipeline.domain.ConcurrentJobUpdateException;
+import com.klingvideo.pipeline.domain.failure.ConcurrentJobUpdateException;
 import com.klingvideo.pipeline.model.Job;
 import com.klingvideo.pipeline.model.JobPage;
 import com.klingvideo.pipeline.model.JobStatus;

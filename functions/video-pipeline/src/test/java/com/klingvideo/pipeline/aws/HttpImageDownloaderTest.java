@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import com.klingvideo.pipeline.domain.ImageDownloadException;
-import com.klingvideo.pipeline.domain.MediaTooLargeException;
+import com.klingvideo.pipeline.domain.failure.ImageDownloadException;
+import com.klingvideo.pipeline.domain.failure.MediaTooLargeException;
 import com.klingvideo.pipeline.outbound.FakeNetwork;
 import com.klingvideo.pipeline.outbound.GuardedHttpClient;
 import com.klingvideo.pipeline.outbound.HostResolver;

@@ -52,7 +52,7 @@ final class JobFixtures {
                 .pollCount(5)
                 .lastCheckedAt(Instant.parse("2025-03-04T05:08:59.999Z"))
                 .klingStatus("succeed")
-                .failure(new Failure("KLING_1301", "content rejected"))
+                .failure(Failure.klingRefused("1301", "content rejected"))
                 .video(new VideoResult("https://cdn.example/v.mp4?sig=x", "outputs/job.mp4", 123456789L, "5.1"))
                 .unitsDeducted("2.5")
                 .completedAt(Instant.parse("2025-03-04T05:09:00.100Z"))

@@ -3,6 +3,8 @@ package com.klingvideo.pipeline.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.klingvideo.pipeline.model.Failure;
+import com.klingvideo.pipeline.model.FailureCode;
 import com.klingvideo.pipeline.model.Job;
 import com.klingvideo.pipeline.model.JobStatus;
 import java.time.Duration;
@@ -13,6 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 class JobItemMapperTest {
@@ -165,5 +168,47 @@ class JobItemMapperTest {
         assertThatThrownBy(() -> JobItemMapper.fromItem(item))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("createdAt");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"INVALID_INPUT", "KLING_TASK_FAILED", "KLING_1301", "KLING_task_not_exist",
+            "KLING_ACCOUNT_1102", "QUEUE_EXPIRED", "SUBMIT_DEADLINE", "SUBMIT_UNVERIFIABLE", "STATUS_CHECK_ERROR",
+            "POLL_LIMIT", "VIDEO_TOO_LARGE", "KLING_NO_VIDEO"})
+    void roundTrip_should_keepTheStoredFailureCode_when_itIsOneThePipelineWrites(String stored) {
+        // GIVEN a stored item with a failureCode as jobs carry them (older ones included)
+        Map<String, AttributeValue> item = new HashMap<>(JobItemMapper.toItem(JobFixtures.minimal("job-5")));
+        item.put("failureCode", AttributeValue.fromS(stored));
+        item.put("failureReason", AttributeValue.fromS("why"));
+
+        // WHEN it is read and written again
+        Job read = JobItemMapper.fromItem(item);
+
+        // THEN the code is the same text
+        assertThat(read.failure().code()).isEqualTo(stored);
+        assertThat(JobItemMapper.toItem(read).get("failureCode").s()).isEqualTo(stored);
+    }
+
+    @Test
+    void fromItem_should_readKlingsOwnCode_when_klingRefusedTheJob() {
+        // GIVEN a job Kling refused with 1301
+        Map<String, AttributeValue> item = new HashMap<>(JobItemMapper.toItem(JobFixtures.minimal("job-6")));
+        item.put("failureCode", AttributeValue.fromS("KLING_1301"));
+
+        // WHEN / THEN
+        assertThat(JobItemMapper.fromItem(item).failure()).isEqualTo(Failure.klingRefused("1301", null));
+        assertThat(JobItemMapper.fromItem(item).failure().failureCode()).isEqualTo(FailureCode.KLING_REFUSED);
+    }
+
+    @Test
+    void fromItem_should_failWithAttributeName_when_failureCodeIsUnknown() {
+        // GIVEN a stored failure code that is none of the pipeline's
+        Map<String, AttributeValue> item = new HashMap<>(JobItemMapper.toItem(JobFixtures.minimal("job-7")));
+        item.put("failureCode", AttributeValue.fromS("SOMETHING_ELSE"));
+
+        // WHEN / THEN reading it fails and says which job and attribute
+        assertThatThrownBy(() -> JobItemMapper.fromItem(item))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("job-7")
+                .hasMessageContaining("failureCode");
     }
 }

@@ -3,14 +3,14 @@ package com.klingvideo.pipeline.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.klingvideo.pipeline.domain.MediaNotFoundException;
-import com.klingvideo.pipeline.domain.MediaTooLargeException;
+import com.klingvideo.pipeline.domain.ObjectInfo;
+import com.klingvideo.pipeline.domain.failure.MediaNotFoundException;
+import com.klingvideo.pipeline.domain.failure.MediaTooLargeException;
+import com.klingvideo.pipeline.model.S3Location;
 import com.klingvideo.pipeline.outbound.GuardedHttpClient;
 import com.klingvideo.pipeline.outbound.HostResolver;
 import com.klingvideo.pipeline.outbound.LoopbackHttpServer;
 import com.klingvideo.pipeline.outbound.OutboundGuard;
-import com.klingvideo.pipeline.domain.ObjectInfo;
-import com.klingvideo.pipeline.model.S3Location;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

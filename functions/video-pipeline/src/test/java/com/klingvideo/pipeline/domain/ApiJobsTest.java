@@ -3,6 +3,8 @@ package com.klingvideo.pipeline.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.klingvideo.pipeline.domain.failure.ImageKeyNotAllowedException;
+import com.klingvideo.pipeline.domain.failure.InvalidJobRequestException;
 import com.klingvideo.pipeline.fakes.FakeVideoGenerator;
 import com.klingvideo.pipeline.fakes.PipelineFixture;
 import com.klingvideo.pipeline.fakes.TestImages;

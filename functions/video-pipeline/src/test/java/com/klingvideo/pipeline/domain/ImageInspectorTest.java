@@ -1,5 +1,6 @@
 package com.klingvideo.pipeline.domain;
 
+import com.klingvideo.pipeline.domain.failure.InvalidImageException;
 import com.klingvideo.pipeline.fakes.TestImages;
 import static com.klingvideo.pipeline.domain.ImageBytes.bytes;
 import static com.klingvideo.pipeline.domain.ImageBytes.concat;

@@ -1,5 +1,6 @@
 package com.klingvideo.pipeline.domain;
 
+import com.klingvideo.pipeline.domain.failure.InvalidImageException;
 import com.klingvideo.pipeline.fakes.TestImages;
 import static org.assertj.core.api.Assertions.assertThat;
 

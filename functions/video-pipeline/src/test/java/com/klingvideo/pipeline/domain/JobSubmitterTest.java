@@ -2,6 +2,10 @@ package com.klingvideo.pipeline.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.klingvideo.pipeline.domain.failure.KlingAccountException;
+import com.klingvideo.pipeline.domain.failure.KlingRejectedException;
+import com.klingvideo.pipeline.domain.failure.KlingRetryableException;
+import com.klingvideo.pipeline.domain.failure.KlingTaskExistsException;
 import com.klingvideo.pipeline.fakes.FakeVideoGenerator;
 import com.klingvideo.pipeline.fakes.PipelineFixture;
 import com.klingvideo.pipeline.fakes.TestImages;

@@ -3,6 +3,7 @@ package com.klingvideo.pipeline.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.klingvideo.pipeline.domain.failure.InvalidSidecarException;
 import com.klingvideo.pipeline.model.GenerationParameters;
 import com.klingvideo.pipeline.model.ParameterOverrides;
 import java.nio.charset.StandardCharsets;

@@ -2,6 +2,7 @@ package com.klingvideo.pipeline.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.klingvideo.pipeline.domain.failure.ConcurrentJobUpdateException;
 import com.klingvideo.pipeline.fakes.InMemoryCapacityStore;
 import com.klingvideo.pipeline.fakes.InMemoryJobStore;
 import com.klingvideo.pipeline.fakes.MutableClock;

@@ -3,6 +3,11 @@ package com.klingvideo.pipeline.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.klingvideo.pipeline.domain.failure.JobNotFoundException;
+import com.klingvideo.pipeline.domain.failure.KlingAccountException;
+import com.klingvideo.pipeline.domain.failure.KlingException;
+import com.klingvideo.pipeline.domain.failure.KlingRejectedException;
+import com.klingvideo.pipeline.domain.failure.KlingRetryableException;
 import com.klingvideo.pipeline.fakes.FakeVideoGenerator;
 import com.klingvideo.pipeline.fakes.PipelineFixture;
 import com.klingvideo.pipeline.fakes.TestImages;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.klingvideo.pipeline.domain.JobNotFoundException;
+import com.klingvideo.pipeline.domain.failure.JobNotFoundException;
 import com.klingvideo.pipeline.fakes.FakeVideoGenerator;
 import com.klingvideo.pipeline.fakes.PipelineFixture;
 import com.klingvideo.pipeline.fakes.TestImages;
@@ -50,7 +50,7 @@ class CheckStatusHandlerTest {
     @Test
     void handleRequest_should_sayInQueue_when_klingSaysTheAccountIsFull() throws IOException {
         // GIVEN a job that got a slot, and Kling answering 1303 (another client took the slot)
-        f.kling.failCreate(new com.klingvideo.pipeline.domain.KlingRetryableException("1303", 429, "full", false, null));
+        f.kling.failCreate(new com.klingvideo.pipeline.domain.failure.KlingRetryableException("1303", 429, "full", false, null));
         S3Location image = new S3Location(PipelineFixture.BUCKET, "inputs/cat.jpg");
         String version = f.media.putObject(image, TestImages.jpeg(640, 480), Map.of());
         f.intake.onObjectCreated(image.bucket(), image.key(), version, "e");

@@ -186,6 +186,18 @@ class JobsApiHandlerTest {
     }
 
     @Test
+    void list_should_answer400WithTheStoresMessage_when_nextTokenIsNotOneItIssued() throws IOException {
+        // WHEN a list names a token the store never issued
+        APIGatewayProxyResponseEvent response = handler.handleRequest(request("GET", "/jobs", null)
+                .withQueryStringParameters(Map.of("nextToken", "not-a-token")), null);
+
+        // THEN it is the caller's mistake, and the store's message says what to pass instead
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        assertThat(body(response).path("error").path("code").asText()).isEqualTo("INVALID_REQUEST");
+        assertThat(body(response).path("error").path("message").asText()).contains("invalid page token");
+    }
+
+    @Test
     void get_should_showQueuePositionAndEta_when_jobWaitsForASlot() throws IOException {
         // GIVEN all four slots taken and two jobs waiting
         for (int i = 0; i < 6; i++) {
@@ -327,7 +339,7 @@ class JobsApiHandlerTest {
     @Test
     void get_should_notShowTheTransportError_when_aJobWaitsAfterKlingWasUnreachable() throws IOException {
         // GIVEN Kling's create failed at the transport, with a message naming a proxy and its address
-        f.kling.failCreate(new com.klingvideo.pipeline.domain.KlingRetryableException("io", 0,
+        f.kling.failCreate(new com.klingvideo.pipeline.domain.failure.KlingRetryableException("io", 0,
                 "Kling create got no answer (io: ConnectException Connection refused: proxy.corp.internal/10.1.2.3:3128)",
                 false, null));
         String jobId = body(handler.handleRequest(request("POST", "/jobs", createBody(640, 480, "")), null))
@@ -344,7 +356,7 @@ class JobsApiHandlerTest {
     }
 
     @Test
-    void anyRoute_should_answerWithoutTheMessage_when_anIllegalArgumentComesFromInside() throws IOException {
+    void anyRoute_should_answer500WithoutTheMessage_when_anIllegalArgumentComesFromInside() throws IOException {
         // GIVEN a store that fails with an IllegalArgumentException naming a table
         JobStore broken = new JobStore() {
             public boolean create(Job job) { throw new IllegalArgumentException("arn:aws:dynamodb:us-east-1:1:table/J"); }
@@ -364,7 +376,9 @@ class JobsApiHandlerTest {
         APIGatewayProxyResponseEvent response = new JobsApiHandler(api).handleRequest(
                 request("GET", "/jobs/{jobId}", null).withPathParameters(Map.of("jobId", "x")), null);
 
-        // THEN
+        // THEN it is not a refusal the API names: a 500 that shows nothing of it
+        assertThat(response.getStatusCode()).isEqualTo(500);
+        assertThat(body(response).path("error").path("code").asText()).isEqualTo("INTERNAL_ERROR");
         assertThat(response.getBody()).doesNotContain("arn:aws");
     }
 

@@ -1,11 +1,11 @@
 package com.klingvideo.pipeline.fakes;
 
-import com.klingvideo.pipeline.domain.KlingException;
 import com.klingvideo.pipeline.domain.KlingTask;
-import com.klingvideo.pipeline.domain.KlingTaskExistsException;
 import com.klingvideo.pipeline.domain.KlingTaskStatus;
 import com.klingvideo.pipeline.domain.VideoGenerator;
 import com.klingvideo.pipeline.domain.VideoRequest;
+import com.klingvideo.pipeline.domain.failure.KlingException;
+import com.klingvideo.pipeline.domain.failure.KlingTaskExistsException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

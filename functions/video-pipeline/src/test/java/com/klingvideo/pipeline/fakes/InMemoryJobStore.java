@@ -1,7 +1,8 @@
 package com.klingvideo.pipeline.fakes;
 
-import com.klingvideo.pipeline.domain.ConcurrentJobUpdateException;
 import com.klingvideo.pipeline.domain.JobStore;
+import com.klingvideo.pipeline.domain.failure.ConcurrentJobUpdateException;
+import com.klingvideo.pipeline.domain.failure.InvalidPageTokenException;
 import com.klingvideo.pipeline.model.Job;
 import com.klingvideo.pipeline.model.JobPage;
 import com.klingvideo.pipeline.model.JobStatus;
@@ -58,7 +59,12 @@ public final class InMemoryJobStore implements JobStore {
     }
 
     private static JobPage page(List<Job> jobs, int limit, String nextToken) {
-        int offset = nextToken == null ? 0 : Integer.parseInt(nextToken);
+        int offset;
+        try {
+            offset = nextToken == null ? 0 : Integer.parseInt(nextToken);
+        } catch (NumberFormatException e) {
+            throw new InvalidPageTokenException("invalid page token: " + nextToken);
+        }
         List<Job> matching = jobs.stream()
                 .sorted(Comparator.comparing(Job::createdAt).reversed())
                 .toList();

@@ -1,9 +1,9 @@
 package com.klingvideo.pipeline.fakes;
 
-import com.klingvideo.pipeline.domain.MediaNotFoundException;
 import com.klingvideo.pipeline.domain.MediaStore;
-import com.klingvideo.pipeline.domain.MediaTooLargeException;
 import com.klingvideo.pipeline.domain.ObjectInfo;
+import com.klingvideo.pipeline.domain.failure.MediaNotFoundException;
+import com.klingvideo.pipeline.domain.failure.MediaTooLargeException;
 import com.klingvideo.pipeline.model.S3Location;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;

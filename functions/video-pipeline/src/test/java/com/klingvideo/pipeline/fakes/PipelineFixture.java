@@ -2,7 +2,6 @@ package com.klingvideo.pipeline.fakes;
 
 import com.klingvideo.pipeline.domain.ApiJobs;
 import com.klingvideo.pipeline.domain.CapacityPolicy;
-import com.klingvideo.pipeline.domain.ImageDownloadException;
 import com.klingvideo.pipeline.domain.ImageTransport;
 import com.klingvideo.pipeline.domain.ImageValidation;
 import com.klingvideo.pipeline.domain.JobLauncher;
@@ -14,6 +13,7 @@ import com.klingvideo.pipeline.domain.SlotGovernor;
 import com.klingvideo.pipeline.domain.StatusChecker;
 import com.klingvideo.pipeline.domain.SubmitRetryPolicy;
 import com.klingvideo.pipeline.domain.UploadIntake;
+import com.klingvideo.pipeline.domain.failure.ImageDownloadException;
 import com.klingvideo.pipeline.model.ParameterOverrides;
 import java.net.URI;
 import java.time.Duration;

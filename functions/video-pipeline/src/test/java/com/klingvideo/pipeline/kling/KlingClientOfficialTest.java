@@ -6,13 +6,13 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.klingvideo.pipeline.domain.KlingAccountException;
-import com.klingvideo.pipeline.domain.KlingException;
-import com.klingvideo.pipeline.domain.KlingRejectedException;
-import com.klingvideo.pipeline.domain.KlingRetryableException;
 import com.klingvideo.pipeline.domain.KlingTask;
 import com.klingvideo.pipeline.domain.KlingTaskStatus;
 import com.klingvideo.pipeline.domain.VideoRequest;
+import com.klingvideo.pipeline.domain.failure.KlingAccountException;
+import com.klingvideo.pipeline.domain.failure.KlingException;
+import com.klingvideo.pipeline.domain.failure.KlingRejectedException;
+import com.klingvideo.pipeline.domain.failure.KlingRetryableException;
 import com.klingvideo.pipeline.kling.KlingStubServer.RecordedRequest;
 import com.klingvideo.pipeline.model.GenerationParameters;
 import java.io.IOException;

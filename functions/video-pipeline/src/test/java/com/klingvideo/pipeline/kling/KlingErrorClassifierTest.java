@@ -2,10 +2,10 @@ package com.klingvideo.pipeline.kling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.klingvideo.pipeline.domain.KlingAccountException;
-import com.klingvideo.pipeline.domain.KlingException;
-import com.klingvideo.pipeline.domain.KlingRejectedException;
-import com.klingvideo.pipeline.domain.KlingRetryableException;
+import com.klingvideo.pipeline.domain.failure.KlingAccountException;
+import com.klingvideo.pipeline.domain.failure.KlingException;
+import com.klingvideo.pipeline.domain.failure.KlingRejectedException;
+import com.klingvideo.pipeline.domain.failure.KlingRetryableException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpConnectTimeoutException;
@@ -114,7 +114,7 @@ class KlingErrorClassifierTest {
             KlingOperation operation, boolean exists) {
         KlingException exception = KlingErrorClassifier.toException(new KlingError("1201", 400, message, null), operation);
         assertThat(exception).isInstanceOf(KlingRejectedException.class);
-        assertThat(exception instanceof com.klingvideo.pipeline.domain.KlingTaskExistsException).isEqualTo(exists);
+        assertThat(exception instanceof com.klingvideo.pipeline.domain.failure.KlingTaskExistsException).isEqualTo(exists);
     }
 
     @Test

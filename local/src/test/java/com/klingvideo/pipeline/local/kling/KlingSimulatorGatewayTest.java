@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.klingvideo.pipeline.domain.KlingRejectedException;
-import com.klingvideo.pipeline.domain.KlingRetryableException;
 import com.klingvideo.pipeline.domain.KlingTask;
 import com.klingvideo.pipeline.domain.KlingTaskStatus;
 import com.klingvideo.pipeline.domain.VideoRequest;
+import com.klingvideo.pipeline.domain.failure.KlingRejectedException;
+import com.klingvideo.pipeline.domain.failure.KlingRetryableException;
 import com.klingvideo.pipeline.fakes.TestImages;
 import com.klingvideo.pipeline.kling.KlingClient;
 import com.klingvideo.pipeline.kling.KlingClientSettings;

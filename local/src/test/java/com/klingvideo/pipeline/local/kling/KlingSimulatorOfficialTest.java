@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.klingvideo.pipeline.domain.KlingAccountException;
-import com.klingvideo.pipeline.domain.KlingRejectedException;
-import com.klingvideo.pipeline.domain.KlingRetryableException;
 import com.klingvideo.pipeline.domain.KlingTask;
 import com.klingvideo.pipeline.domain.KlingTaskStatus;
 import com.klingvideo.pipeline.domain.VideoRequest;
+import com.klingvideo.pipeline.domain.failure.KlingAccountException;
+import com.klingvideo.pipeline.domain.failure.KlingRejectedException;
+import com.klingvideo.pipeline.domain.failure.KlingRetryableException;
 import com.klingvideo.pipeline.fakes.TestImages;
 import com.klingvideo.pipeline.kling.KlingClient;
 import com.klingvideo.pipeline.kling.KlingClientSettings;
@@ -330,7 +330,7 @@ class KlingSimulatorOfficialTest extends SimulatorTestSupport {
         assertThat(timeout.ambiguous()).isTrue();
         assertThat(simulator.counters().tasksCreated()).isEqualTo(1);
         assertThat(lookup).isEmpty();
-        assertThat(duplicate).isInstanceOf(com.klingvideo.pipeline.domain.KlingTaskExistsException.class);
+        assertThat(duplicate).isInstanceOf(com.klingvideo.pipeline.domain.failure.KlingTaskExistsException.class);
         assertThat(duplicate.code()).isEqualTo("1201");
         // AND once the lag has passed, the lookup finds it
         clock.advance(Duration.ofSeconds(10));

@@ -1,4 +1,4 @@
-package com.klingvideo.pipeline.domain;
+package com.klingvideo.pipeline.domain.failure;
 
 /**
  * A failed call to Kling, classified by Kling's business code (not the HTTP status: 429 means both

@@ -1,4 +1,4 @@
-package com.klingvideo.pipeline.domain;
+package com.klingvideo.pipeline.domain.failure;
 
 /**
  * A JSON sidecar that cannot be used as given: not JSON, not an object, a field of the wrong type or a

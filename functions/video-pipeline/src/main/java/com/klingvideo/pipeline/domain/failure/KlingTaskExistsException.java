@@ -1,4 +1,4 @@
-package com.klingvideo.pipeline.domain;
+package com.klingvideo.pipeline.domain.failure;
 
 /**
  * Kling refused a create because a task with its {@code external_task_id} already exists (Kling answers

@@ -1,4 +1,4 @@
-package com.klingvideo.pipeline.domain;
+package com.klingvideo.pipeline.domain.failure;
 
 /**
  * A request named an image by {@code s3Key} outside the prefixes its caller may use. Decided from the key

@@ -1,5 +1,6 @@
-package com.klingvideo.pipeline.domain;
+package com.klingvideo.pipeline.domain.failure;
 
+import com.klingvideo.pipeline.domain.FieldError;
 import java.util.List;
 
 /** A request the pipeline will not take, with every problem found. */

@@ -1,4 +1,4 @@
-package com.klingvideo.pipeline.domain;
+package com.klingvideo.pipeline.domain.failure;
 
 /**
  * Kling refused for good: authentication (1000-1002), no access (1103), bad parameters (1200-1203),

@@ -1,4 +1,4 @@
-package com.klingvideo.pipeline.domain;
+package com.klingvideo.pipeline.domain.failure;
 
 /**
  * An image URL given by a caller could not be fetched. {@link #getMessage()} is the same for every

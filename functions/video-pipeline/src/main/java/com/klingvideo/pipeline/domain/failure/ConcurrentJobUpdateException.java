@@ -1,4 +1,4 @@
-package com.klingvideo.pipeline.domain;
+package com.klingvideo.pipeline.domain.failure;
 
 /** A job changed between read and write; the writer should re-read and decide again. */
 public class ConcurrentJobUpdateException extends RuntimeException {

@@ -1,4 +1,4 @@
-package com.klingvideo.pipeline.domain;
+package com.klingvideo.pipeline.domain.failure;
 
 /** No job with this id. */
 public class JobNotFoundException extends RuntimeException {

@@ -1,4 +1,4 @@
-package com.klingvideo.pipeline.domain;
+package com.klingvideo.pipeline.domain.failure;
 
 /** A list request's {@code nextToken} is not one this store issued; the message says what to pass instead. */
 public class InvalidPageTokenException extends IllegalArgumentException {

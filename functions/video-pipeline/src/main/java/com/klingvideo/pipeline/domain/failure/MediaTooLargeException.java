@@ -1,4 +1,4 @@
-package com.klingvideo.pipeline.domain;
+package com.klingvideo.pipeline.domain.failure;
 
 /** Content larger than the caller is willing to read. */
 public class MediaTooLargeException extends RuntimeException {

@@ -1,4 +1,4 @@
-package com.klingvideo.pipeline.domain;
+package com.klingvideo.pipeline.domain.failure;
 
 /**
  * A transient Kling failure: rate limit (1302), account concurrency full (1303), server errors

@@ -1,4 +1,4 @@
-package com.klingvideo.pipeline.domain;
+package com.klingvideo.pipeline.domain.failure;
 
 /**
  * Content that is not a readable JPEG or PNG: another format, empty, truncated or corrupt. The message
