@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -102,5 +104,20 @@ class ReadmeTest {
         Map<String, String> meanings = new LinkedHashMap<>();
         table("### Configuration (template parameters)").forEach(row -> meanings.put(row.get(0), row.get(2)));
         assertThat(meanings.get("DefaultModel")).isEqualTo("one of " + String.join(", ", ModelCapabilities.models()));
+    }
+
+    /** The launcher refuses any moto but the one it names, so every install line must name that one. */
+    @Test
+    void moto_install_line_should_name_the_one_version_the_launcher_runs_on() throws IOException {
+        String launcher = Files.readString(RepositoryLayout.locate().resolve("local/moto_launcher.py"));
+        Matcher supported = Pattern.compile("(?m)^SUPPORTED_MOTO_VERSION = \"([^\"]+)\"$").matcher(launcher);
+        assertThat(supported.find()).as("local/moto_launcher.py names SUPPORTED_MOTO_VERSION").isTrue();
+        List<String> installs = new ArrayList<>();
+        Matcher install = Pattern.compile("pip install \"moto\\[server][^\"]*\"").matcher(String.join("\n", lines));
+        while (install.find()) {
+            installs.add(install.group());
+        }
+        assertThat(installs).isNotEmpty()
+                .allSatisfy(line -> assertThat(line).isEqualTo("pip install \"moto[server]==" + supported.group(1) + "\""));
     }
 }
