@@ -3,6 +3,7 @@ package com.klingvideo.pipeline.checks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.klingvideo.pipeline.config.Tuning;
+import com.klingvideo.pipeline.domain.ImageFormat;
 import com.klingvideo.pipeline.domain.ModelCapabilities;
 import com.klingvideo.pipeline.local.RepositoryLayout;
 import java.io.IOException;
@@ -119,5 +120,24 @@ class ReadmeTest {
         }
         assertThat(installs).isNotEmpty()
                 .allSatisfy(line -> assertThat(line).isEqualTo("pip install \"moto[server]==" + supported.group(1) + "\""));
+    }
+
+    /** The README lists the image suffixes twice (the diagram and the upload section): ImageFormat's, in order. */
+    @Test
+    void image_suffixes_should_be_the_ones_the_upload_intake_takes() {
+        String readme = String.join("\n", lines);
+        Matcher diagram = Pattern.compile("inputs/<name>(\\S+)").matcher(readme);
+        assertThat(diagram.find()).as("README's diagram names inputs/<name>.<suffixes>").isTrue();
+        assertThat(List.of(diagram.group(1).split("\\|"))).isEqualTo(ImageFormat.allSuffixes());
+
+        Matcher sentence = Pattern.compile("Every ((?:`[^`]+`(?:, | or ))*`[^`]+`) \\(any case\\) under the input prefix")
+                .matcher(readme);
+        assertThat(sentence.find()).as("README says which uploads become jobs").isTrue();
+        List<String> listed = new ArrayList<>();
+        Matcher suffix = Pattern.compile("`([^`]+)`").matcher(sentence.group(1));
+        while (suffix.find()) {
+            listed.add(suffix.group(1));
+        }
+        assertThat(listed).isEqualTo(ImageFormat.allSuffixes());
     }
 }
