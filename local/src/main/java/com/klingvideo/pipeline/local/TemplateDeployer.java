@@ -40,7 +40,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Creates the template's resources in moto and registers its functions with the local Lambda host:
- * the bucket with its versioning, lifecycle rules and notification (same prefix and suffix filters),
+ * the bucket with its versioning, lifecycle rules and notification (same key filters),
  * the tables with their keys, indexes and time to live, the state machine from {@code statemachine/} with its DefinitionSubstitutions, and every
  * function with the environment the template gives it. Names and values come from the template
  * through {@link Intrinsics}; only endpoints and credentials are local.

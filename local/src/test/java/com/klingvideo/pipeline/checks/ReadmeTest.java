@@ -3,6 +3,7 @@ package com.klingvideo.pipeline.checks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.klingvideo.pipeline.config.Tuning;
+import com.klingvideo.pipeline.domain.ImageFormat;
 import com.klingvideo.pipeline.domain.ModelCapabilities;
 import com.klingvideo.pipeline.entrypoints.ApiError;
 import com.klingvideo.pipeline.local.RepositoryLayout;
@@ -14,6 +15,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -123,5 +126,39 @@ class ReadmeTest {
                 .map(error -> List.of(error.name(), String.valueOf(error.status()), error.meaning()))
                 .toList();
         assertThat(documented).isEqualTo(code);
+    }
+
+    /** The launcher refuses any moto but the one it names, so every install line must name that one. */
+    @Test
+    void moto_install_line_should_name_the_one_version_the_launcher_runs_on() throws IOException {
+        String launcher = Files.readString(RepositoryLayout.locate().resolve("local/moto_launcher.py"));
+        Matcher supported = Pattern.compile("(?m)^SUPPORTED_MOTO_VERSION = \"([^\"]+)\"$").matcher(launcher);
+        assertThat(supported.find()).as("local/moto_launcher.py names SUPPORTED_MOTO_VERSION").isTrue();
+        List<String> installs = new ArrayList<>();
+        Matcher install = Pattern.compile("pip install \"moto\\[server][^\"]*\"").matcher(String.join("\n", lines));
+        while (install.find()) {
+            installs.add(install.group());
+        }
+        assertThat(installs).isNotEmpty()
+                .allSatisfy(line -> assertThat(line).isEqualTo("pip install \"moto[server]==" + supported.group(1) + "\""));
+    }
+
+    /** The README lists the image suffixes twice (the diagram and the upload section): ImageFormat's, in order. */
+    @Test
+    void image_suffixes_should_be_the_ones_the_upload_intake_takes() {
+        String readme = String.join("\n", lines);
+        Matcher diagram = Pattern.compile("inputs/<name>(\\S+)").matcher(readme);
+        assertThat(diagram.find()).as("README's diagram names inputs/<name>.<suffixes>").isTrue();
+        assertThat(List.of(diagram.group(1).split("\\|"))).isEqualTo(ImageFormat.allSuffixes());
+
+        Matcher sentence = Pattern.compile("Every ((?:`[^`]+`(?:, | or ))*`[^`]+`) \\(any case\\) under the input prefix")
+                .matcher(readme);
+        assertThat(sentence.find()).as("README says which uploads become jobs").isTrue();
+        List<String> listed = new ArrayList<>();
+        Matcher suffix = Pattern.compile("`([^`]+)`").matcher(sentence.group(1));
+        while (suffix.find()) {
+            listed.add(suffix.group(1));
+        }
+        assertThat(listed).isEqualTo(ImageFormat.allSuffixes());
     }
 }

@@ -249,6 +249,20 @@ class StateMachineDefinitionTest {
         assertThat(definition.path("TimeoutSeconds").asInt()).isPositive();
     }
 
+    /** The template's descriptions and the README's alarm table state the backstop in hours: the definition's. */
+    @Test
+    void backstop_hours_stated_in_the_template_and_readme_should_be_the_definitions_timeout() throws IOException {
+        RepositoryLayout repository = RepositoryLayout.locate();
+        String text = Files.readString(repository.template()) + Files.readString(repository.resolve("README.md"));
+        Matcher stated = Pattern.compile("(\\d+)-hour\\s+backstop").matcher(text);
+        List<Integer> hours = new ArrayList<>();
+        while (stated.find()) {
+            hours.add(Integer.parseInt(stated.group(1)));
+        }
+        assertThat(hours).isNotEmpty().containsOnly(definition.path("TimeoutSeconds").asInt() / 3600);
+        assertThat(definition.path("TimeoutSeconds").asInt() % 3600).isZero();
+    }
+
     private static Map<String, JsonNode> tasks() {
         return ofType("Task");
     }

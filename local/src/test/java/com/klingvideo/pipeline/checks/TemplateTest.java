@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,6 @@ import org.junit.jupiter.api.Test;
 class TemplateTest {
     private static final Set<String> FUNCTIONS =
             Set.of("SubmitFunction", "CheckStatusFunction", "JobsApiFunction", "ReaperFunction");
-    private static final Set<String> UPLOAD_SUFFIXES = Set.of(".jpg", ".jpeg", ".png", ".JPG", ".JPEG", ".PNG", ".json");
     /** Read by the functions' composition root; every function gets all of them. */
     private static final Set<String> SHARED_ENVIRONMENT = Set.of(
             "JOBS_TABLE", "CAPACITY_TABLE", "STATE_MACHINE_ARN", "MEDIA_BUCKET", "INPUT_PREFIX", "OUTPUT_PREFIX",
@@ -192,29 +192,30 @@ class TemplateTest {
         }
     }
 
+    /**
+     * One notification for the whole input prefix: S3's suffix filters are case-sensitive, so the image and
+     * sidecar suffixes are matched, in any case, by UploadIntake.
+     */
     @Test
-    void submit_function_should_receive_every_upload_of_an_image_or_sidecar_under_the_input_prefix() {
+    void submit_function_should_receive_every_object_created_under_the_input_prefix() {
         // GIVEN the S3 events of SubmitFunction
-        List<String> suffixes = new ArrayList<>();
-        for (JsonNode event : template.properties("SubmitFunction").path("Events")) {
-            if (!event.path("Type").asText().equals("S3")) {
-                continue;
+        List<JsonNode> s3 = new ArrayList<>();
+        template.properties("SubmitFunction").path("Events").forEach(event -> {
+            if (event.path("Type").asText().equals("S3")) {
+                s3.add(event.path("Properties"));
             }
-            JsonNode properties = event.path("Properties");
+        });
+
+        // THEN there is one, for every object created in the bucket under the input prefix, whatever its suffix
+        assertThat(s3).singleElement().satisfies(properties -> {
             assertThat(properties.path("Bucket").path("Ref").asText()).isEqualTo("MediaBucket");
             assertThat(properties.path("Events").asText()).isEqualTo("s3:ObjectCreated:*");
-            Map<String, JsonNode> rules = new HashMap<>();
-            properties.path("Filter").path("S3Key").path("Rules")
-                    .forEach(rule -> rules.put(rule.path("Name").asText(), rule.path("Value")));
-
-            // THEN each filters on the input prefix and one suffix
-            assertThat(rules.keySet()).containsExactlyInAnyOrder("prefix", "suffix");
-            assertThat(rules.get("prefix").path("Ref").asText()).isEqualTo("InputPrefix");
-            suffixes.add(rules.get("suffix").asText());
-        }
-
-        // AND together they cover every image extension in both cases, and sidecars, once each
-        assertThat(suffixes).containsExactlyInAnyOrderElementsOf(UPLOAD_SUFFIXES);
+            JsonNode rules = properties.path("Filter").path("S3Key").path("Rules");
+            assertThat(rules).singleElement().satisfies(rule -> {
+                assertThat(rule.path("Name").asText()).isEqualTo("prefix");
+                assertThat(rule.path("Value").path("Ref").asText()).isEqualTo("InputPrefix");
+            });
+        });
     }
 
     @Test
@@ -253,24 +254,29 @@ class TemplateTest {
     }
 
     /**
-     * The bucket's notifications depend on SubmitFunction, so nothing a function depends on may refer
-     * to the bucket resource: they name it with the same expression the bucket uses for its name.
+     * The bucket's notification depends on SubmitFunction, so neither SubmitFunction nor the environment
+     * every function shares may refer to the bucket resource: they repeat the expression the bucket's
+     * name is built from. Those are its only copies, each the same; every other use refers to the bucket.
      */
     @Test
-    void functions_should_name_the_bucket_without_depending_on_it() {
+    void only_what_the_bucket_depends_on_should_copy_the_bucket_name_and_each_copy_should_be_the_same() {
         JsonNode bucketName = template.properties("MediaBucket").path("BucketName");
-        assertThat(bucketName.has("Fn::Join")).isTrue();
+        String firstPart = bucketName.path("Fn::Join").path(1).path(0).asText();
+        assertThat(firstPart).isNotEmpty();
         assertThat(template.globalFunction().path("Environment").path("Variables").path("MEDIA_BUCKET"))
                 .isEqualTo(bucketName);
-        for (String function : FUNCTIONS) {
-            JsonNode properties = template.properties(function);
-            assertThat(references(properties.path("Policies"), "MediaBucket")).as(function).isFalse();
-            assertThat(references(properties.path("Environment"), "MediaBucket")).as(function).isFalse();
-            for (JsonNode statement : statements(properties.path("Policies"))) {
-                collectJoins(statement.path("Resource"), bucketName.path("Fn::Join").path(1).path(0).asText())
-                        .forEach(join -> assertThat(join).as("bucket name in %s", function).isEqualTo(bucketName));
-            }
-        }
+        JsonNode submit = template.properties("SubmitFunction");
+        assertThat(references(submit.path("Policies"), "MediaBucket")).isFalse();
+        assertThat(references(submit.path("Environment"), "MediaBucket")).isFalse();
+
+        Map<String, JsonNode> copies = new TreeMap<>();
+        collectJoins(template.root(), firstPart, "", copies);
+        assertThat(copies.values()).allSatisfy(copy -> assertThat(copy).isEqualTo(bucketName));
+        // the bucket's own, the shared environment's, and SubmitFunction's two statements (objects, bucket)
+        assertThat(copies.keySet()).allSatisfy(path -> assertThat(path).matches(
+                "/Resources/MediaBucket/Properties/BucketName|/Globals/Function/Environment/Variables/MEDIA_BUCKET"
+                        + "|/Resources/SubmitFunction/Properties/Policies/.*"));
+        assertThat(copies).hasSize(4);
     }
 
     @Test
@@ -534,16 +540,18 @@ class TemplateTest {
         return node.isTextual() && node.asText().matches("(?s).*\\$\\{" + logicalId + "[.}].*");
     }
 
-    /** Every {"Fn::Join": ...} under {@code node} whose first joined part is {@code firstPart}. */
-    private static List<JsonNode> collectJoins(JsonNode node, String firstPart) {
-        List<JsonNode> joins = new ArrayList<>();
+    /** Every {"Fn::Join": ...} under {@code node} whose first joined part is {@code firstPart}, by its path. */
+    private static void collectJoins(JsonNode node, String firstPart, String path, Map<String, JsonNode> joins) {
         if (node.isObject() && node.path("Fn::Join").path(1).path(0).asText().equals(firstPart)) {
-            joins.add(node);
+            joins.put(path, node);
         }
-        if (node.isContainerNode()) {
-            node.forEach(child -> joins.addAll(collectJoins(child, firstPart)));
+        if (node.isObject()) {
+            node.properties().forEach(child -> collectJoins(child.getValue(), firstPart, path + "/" + child.getKey(), joins));
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                collectJoins(node.get(i), firstPart, path + "/" + i, joins);
+            }
         }
-        return joins;
     }
 
     /** The template may list the defaults a deployment can choose, but only what the capability table holds. */

@@ -254,10 +254,10 @@ public final class ApiJobs {
         if (!problems.isEmpty()) {
             return null;
         }
-        boolean png = bytes.length > 0 && (bytes[0] & 0xff) == 0x89;
-        String name = field.toLowerCase(Locale.ROOT) + (png ? ".png" : ".jpg");
+        ImageFormat format = bytes.length > 0 && (bytes[0] & 0xff) == 0x89 ? ImageFormat.PNG : ImageFormat.JPEG;
+        String name = field.toLowerCase(Locale.ROOT) + format.suffixes().get(0);
         return new Prepared(new S3Location(settings.bucket(), ownPrefix(caller) + jobId + "/" + name), bytes,
-                png ? "image/png" : "image/jpeg");
+                format.contentType());
     }
 
     private static byte[] decode(String field, String base64, List<FieldError> errors) {

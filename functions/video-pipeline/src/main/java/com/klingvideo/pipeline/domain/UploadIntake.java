@@ -21,7 +21,9 @@ import java.util.Optional;
 /**
  * Turns objects created under the input prefix into jobs.
  *
- * <p>An image ({@code .jpg}, {@code .jpeg}, {@code .png}, any case) becomes one job per stored version.
+ * <p>An image (a suffix of {@link ImageFormat}, in any case) becomes one job per stored version; every other
+ * object but a sidecar is ignored. The bucket notifies on every object under the input prefix, so this is
+ * where the suffixes are matched (S3's suffix filters are case-sensitive).
  * Its parameters are, from bottom to top: the template defaults, the object's metadata, and the JSON
  * sidecar with the same base name ({@code inputs/cat.jpg} → {@code inputs/cat.json}).
  *
@@ -32,7 +34,9 @@ import java.util.Optional;
  */
 public final class UploadIntake {
     static final int MAX_SIDECAR_BYTES = 64 * 1024;
-    private static final List<String> IMAGE_SUFFIXES = List.of(".jpg", ".jpeg", ".png");
+    private static final String SIDECAR_SUFFIX = ".json";
+    private static final String NOT_AN_UPLOAD = "not " + String.join(", ", ImageFormat.allSuffixes()) + " or "
+            + SIDECAR_SUFFIX + " (any case)";
     private static final JsonLog LOG = JsonLog.of(UploadIntake.class);
 
     private final JobStore store;
@@ -74,14 +78,14 @@ public final class UploadIntake {
             LOG.warn("upload.ignored", "bucket", bucket, "key", key, "reason", "outside the input prefix");
             return Result.IGNORED;
         }
-        String lower = key.toLowerCase(Locale.ROOT);
-        if (IMAGE_SUFFIXES.stream().anyMatch(lower::endsWith)) {
+        if (ImageFormat.ofKey(key).isPresent()) {
             return onImage(bucket, key, versionId, eTag);
         }
-        if (lower.endsWith(".json")) {
+        if (key.toLowerCase(Locale.ROOT).endsWith(SIDECAR_SUFFIX)) {
             return onSidecar(new S3Location(bucket, key));
         }
-        LOG.warn("upload.ignored", "bucket", bucket, "key", key, "reason", "not a .jpg, .jpeg, .png or .json file");
+        // Info, not a warning: the notification covers the whole prefix, so other files are expected here.
+        LOG.info("upload.ignored", "bucket", bucket, "key", key, "reason", NOT_AN_UPLOAD);
         return Result.IGNORED;
     }
 
@@ -175,9 +179,9 @@ public final class UploadIntake {
         if (sidecarInfo.isEmpty()) {
             return Result.IGNORED;
         }
-        String base = sidecar.key().substring(0, sidecar.key().length() - ".json".length());
+        String base = sidecar.key().substring(0, sidecar.key().length() - SIDECAR_SUFFIX.length());
         boolean imageFound = false;
-        for (String suffix : List.of(".jpg", ".jpeg", ".png", ".JPG", ".JPEG", ".PNG")) {
+        for (String suffix : imageSuffixCases()) {
             Optional<ObjectInfo> image = media.describe(new S3Location(sidecar.bucket(), base + suffix));
             if (image.isEmpty()) {
                 continue;
@@ -211,10 +215,25 @@ public final class UploadIntake {
         LOG.warn("upload.sidecar_late", "jobId", job.jobId(), "bucket", sidecar.bucket(), "key", sidecar.key());
     }
 
+    /**
+     * The spellings of the image suffixes a late sidecar looks for its image under: S3 keys are
+     * case-sensitive and a lookup needs the exact key, so lower, upper and capitalised case (.jpg, .JPG,
+     * .Jpg), which is what cameras, phones and people write.
+     */
+    private static List<String> imageSuffixCases() {
+        List<String> cases = new ArrayList<>();
+        for (String suffix : ImageFormat.allSuffixes()) {
+            cases.add(suffix);
+            cases.add(suffix.toUpperCase(Locale.ROOT));
+            cases.add(suffix.substring(0, 2).toUpperCase(Locale.ROOT) + suffix.substring(2));
+        }
+        return cases;
+    }
+
     private static S3Location sidecarOf(S3Location image) {
         String key = image.key();
         int dot = key.lastIndexOf('.');
-        return new S3Location(image.bucket(), key.substring(0, dot) + ".json");
+        return new S3Location(image.bucket(), key.substring(0, dot) + SIDECAR_SUFFIX);
     }
 
     private static String sidecarSource(ObjectInfo sidecar) {

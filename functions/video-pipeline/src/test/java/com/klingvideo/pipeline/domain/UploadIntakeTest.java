@@ -9,6 +9,7 @@ import com.klingvideo.pipeline.model.Job;
 import com.klingvideo.pipeline.model.JobStatus;
 import com.klingvideo.pipeline.model.Priority;
 import com.klingvideo.pipeline.model.S3Location;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Arrays;
@@ -155,10 +156,41 @@ class UploadIntakeTest {
         assertThat(f.store.all()).isEmpty();
     }
 
+    /** The bucket notifies on everything under the input prefix, so other files reach the intake. */
     @Test
-    void onObjectCreated_should_acceptUpperCaseSuffix_when_cameraFileName() {
-        assertThat(upload("inputs/IMG_0001.JPG", TestImages.jpeg(640, 480), Map.of()))
-                .isEqualTo(UploadIntake.Result.ADMITTED);
+    void onObjectCreated_should_ignoreWithoutReadingAnything_when_notAnImageOrSidecar() {
+        // GIVEN an intake whose job store and media store fail on any call
+        UploadIntake intake = new UploadIntake(failing(JobStore.class), failing(MediaStore.class), null, null,
+                f.settings, f.clock);
+        // WHEN other files under the input prefix are created THEN each is ignored without a read or a write
+        for (String key : List.of("inputs/readme.txt", "inputs/clip.mp4", "inputs/.DS_Store", "inputs/photo.jpg.part",
+                "inputs/folder/")) {
+            assertThat(intake.onObjectCreated(PipelineFixture.BUCKET, key, "v1", "etag")).as(key)
+                    .isEqualTo(UploadIntake.Result.IGNORED);
+        }
+    }
+
+    @Test
+    void onObjectCreated_should_acceptTheImageSuffixesInAnyCase_when_cameraOrHandNamedFiles() {
+        List<String> keys = List.of("inputs/IMG_0001.JPG", "inputs/Photo.Jpg", "inputs/scan.jPeG", "inputs/logo.PNG");
+        for (String key : keys) {
+            assertThat(upload(key, TestImages.jpeg(640, 480), Map.of())).as(key).isEqualTo(UploadIntake.Result.ADMITTED);
+        }
+        assertThat(f.store.all()).hasSize(keys.size());
+    }
+
+    @Test
+    void onObjectCreated_should_noteLateSidecar_when_imageSuffixIsCapitalised() {
+        upload("inputs/Photo.Jpg", TestImages.jpeg(640, 480), Map.of());
+        assertThat(upload("inputs/Photo.json", "{\"prompt\":\"late\"}".getBytes(StandardCharsets.UTF_8), Map.of()))
+                .isEqualTo(UploadIntake.Result.SIDECAR_LATE);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T failing(Class<T> port) {
+        return (T) Proxy.newProxyInstance(port.getClassLoader(), new Class<?>[] {port}, (proxy, method, args) -> {
+            throw new AssertionError(port.getSimpleName() + "." + method.getName() + " called");
+        });
     }
 
     @Test

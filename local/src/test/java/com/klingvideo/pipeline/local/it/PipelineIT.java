@@ -200,6 +200,27 @@ class PipelineIT {
         }
     }
 
+    /** The bucket notifies on the whole input prefix; the function matches the suffixes in any case. */
+    @Test
+    void upload_should_becomeAJob_when_itsSuffixIsMixedCase_and_otherFilesShould_reachTheFunctionAndBeIgnored() {
+        // GIVEN a photo named by hand (no S3 suffix filter of one case would see .Jpg)  WHEN it is uploaded
+        String jobId = LOCAL.driver().upload("kettle-by-hand.Jpg", TestImages.jpeg(640, 480), Map.of());
+        // THEN it becomes a job that ends with a video
+        assertThat(LOCAL.driver().awaitFinal(jobId).status()).isEqualTo(JobStatus.SUCCEEDED);
+
+        // AND WHEN a file that is neither image nor sidecar lands under the input prefix
+        long before = LOCAL.stack().lambdaHost().invocations("SubmitFunction");
+        String notes = LOCAL.driver().upload("kettle-notes.txt", "not an image".getBytes(StandardCharsets.UTF_8),
+                Map.of());
+        // THEN it reaches the function, which makes no job of it
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (LOCAL.stack().lambdaHost().invocations("SubmitFunction") == before && System.nanoTime() < deadline) {
+            StackDriver.sleep(100);
+        }
+        assertThat(LOCAL.stack().lambdaHost().invocations("SubmitFunction")).isGreaterThan(before);
+        assertThat(LOCAL.driver().job(notes)).isEmpty();
+    }
+
     @Test
     void repeatedNotification_should_makeOneKlingTaskAndOneExecution_when_deliveredThreeMoreTimes() throws Exception {
         // GIVEN an upload (S3 notifies once) and the same notification delivered three more times at once
