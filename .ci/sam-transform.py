@@ -28,15 +28,9 @@ LOCAL_PATHS = {
 }
 
 
-def main(argv):
-    if len(argv) != 2:
-        print("usage: sam-transform.py TEMPLATE", file=sys.stderr)
-        return 2
-    template, problems = decode(argv[1])
-    if problems:
-        for problem in problems:
-            print(f"{argv[1]}: {problem}", file=sys.stderr)
-        return 1
+def transform(template):
+    """The CloudFormation template SAM makes of a decoded SAM template (changed in place: local paths
+    become placeholder S3 locations)."""
     for resource in template.get("Resources", {}).values():
         prop = LOCAL_PATHS.get(resource.get("Type"))
         properties = resource.get("Properties") or {}
@@ -48,10 +42,21 @@ def main(argv):
         function_globals["CodeUri"] = dict(PLACEHOLDER)
 
     os.environ["AWS_DEFAULT_REGION"] = REGION
-    transformed = Translator(managed_policy_map={}, sam_parser=Parser()).translate(
+    return Translator(managed_policy_map={}, sam_parser=Parser()).translate(
         sam_template=template, parameter_values={}, passthrough_metadata=True
     )
-    json.dump(transformed, sys.stdout, indent=1, default=str)
+
+
+def main(argv):
+    if len(argv) != 2:
+        print("usage: sam-transform.py TEMPLATE", file=sys.stderr)
+        return 2
+    template, problems = decode(argv[1])
+    if problems:
+        for problem in problems:
+            print(f"{argv[1]}: {problem}", file=sys.stderr)
+        return 1
+    json.dump(transform(template), sys.stdout, indent=1, default=str)
     sys.stdout.write("\n")
     return 0
 

@@ -363,6 +363,162 @@ def patch_s3_filter_rule_names():
     S3Response._notification_config_from_body = _notification_config_from_body
 
 
+# --- (f) CloudFormation: what moto's models leave out of the template ------------------------------
+
+# The local stack's one stack id, so that the bucket name the template derives from it is the same on
+# every run.
+LOCAL_STACK_UUID = "10ca1000-0000-4000-8000-000000000000"
+
+_LIFECYCLE_FIELDS = {"Id", "Status", "Prefix", "ExpirationInDays", "ExpiredObjectDeleteMarker",
+                     "NoncurrentVersionExpiration", "AbortIncompleteMultipartUpload", "Transitions"}
+
+
+def _lifecycle_rule(rule):
+    """A CloudFormation lifecycle rule in the shape moto's PutBucketLifecycleConfiguration parses."""
+    unknown = set(rule) - _LIFECYCLE_FIELDS
+    if unknown:
+        raise ValueError(f"lifecycle rule {rule.get('Id')}: the local stack does not apply {sorted(unknown)}")
+    out = {"ID": rule.get("Id"), "Status": rule["Status"], "Filter": {"Prefix": rule.get("Prefix", "")}}
+    expiration = {}
+    if "ExpirationInDays" in rule:
+        expiration["Days"] = int(rule["ExpirationInDays"])
+    if "ExpiredObjectDeleteMarker" in rule:
+        expiration["ExpiredObjectDeleteMarker"] = str(rule["ExpiredObjectDeleteMarker"]).lower()
+    if expiration:
+        out["Expiration"] = expiration
+    if "NoncurrentVersionExpiration" in rule:
+        out["NoncurrentVersionExpiration"] = {"NoncurrentDays": int(rule["NoncurrentVersionExpiration"]["NoncurrentDays"])}
+    if "AbortIncompleteMultipartUpload" in rule:
+        days = int(rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"])
+        out["AbortIncompleteMultipartUpload"] = {"DaysAfterInitiation": days}
+    if "Transitions" in rule:
+        out["Transition"] = [{"Days": int(t["TransitionInDays"]), "StorageClass": t["StorageClass"]}
+                             for t in rule["Transitions"]]
+    return out
+
+
+def patch_cloudformation_models():
+    """Let CreateStack create the SAM-transformed template as the local stack needs it.
+
+    moto 5.2.1's CloudFormation models, checked against the template:
+      * AWS::Lambda::Alias has no model (skipped with a warning, Ref gives None): added, creating the
+        alias (AliasArn, Ref = alias ARN); AWS::Lambda::Version answers no Fn::GetAtt Version: added.
+      * AWS::S3::Bucket applies only BucketEncryption and Tags: VersioningConfiguration,
+        LifecycleConfiguration and NotificationConfiguration (LambdaConfigurations) are applied here.
+        A rule that an Fn::If removed (AWS::NoValue) reaches the model as None: left out.
+      * AWS::DynamoDB::Table ignores TimeToLiveSpecification: applied here.
+      * AWS::StepFunctions::StateMachine is created in the backend that does not execute; the API
+        (moto.stepfunctions.responses.get_backend) uses the executing one: created there.
+      * Stack ids are random: the local stack's is fixed (LOCAL_STACK_UUID). Generated table and queue
+        names end in a random suffix: locally they are STACK-LogicalId, the same on every run (the
+        README names the jobs table).
+    """
+    require_supported_moto()
+    import moto.cloudformation.models as cloudformation_models
+    import moto.cloudformation.parsing as cloudformation_parsing
+    from moto.awslambda.models import LambdaVersion, lambda_backends
+    from moto.core.common_models import CloudFormationModel
+    from moto.dynamodb.models import dynamodb_backends
+    from moto.dynamodb.models.table import Table
+    from moto.s3.models import FakeBucket, s3_backends
+    from moto.utilities.utils import get_partition
+
+    if getattr(FakeBucket.create_from_cloudformation_json, "_local_lambda_host", False):
+        return
+
+    def version_attribute(self, attribute):
+        if attribute == "Version":
+            return self.version
+        raise NotImplementedError(attribute)
+
+    LambdaVersion.get_cfn_attribute = version_attribute
+    LambdaVersion.has_cfn_attr = classmethod(lambda cls, attribute: attribute == "Version")
+
+    class LambdaAliasModel(CloudFormationModel):
+        __module__ = "moto.awslambda.local_alias"  # moto files models by the second part of the module name
+
+        def __init__(self, alias):
+            self.alias = alias
+            self.physical_resource_id = alias.arn
+
+        @staticmethod
+        def cloudformation_type():
+            return "AWS::Lambda::Alias"
+
+        @staticmethod
+        def cloudformation_name_type():
+            return "Name"
+
+        @classmethod
+        def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+            p = cloudformation_json["Properties"]
+            return cls(lambda_backends[account_id][region_name].create_alias(
+                name=p["Name"], function_name=p["FunctionName"], function_version=str(p.get("FunctionVersion", "$LATEST")),
+                description=p.get("Description", ""), routing_config=None))
+
+        def get_cfn_attribute(self, attribute):
+            if attribute == "AliasArn":
+                return self.alias.arn
+            raise NotImplementedError(attribute)
+
+    create_bucket = FakeBucket.create_from_cloudformation_json.__func__
+
+    def create_bucket_completely(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        bucket = create_bucket(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+        backend = s3_backends[account_id][get_partition(region_name)]
+        properties = cloudformation_json.get("Properties", {})
+        if "VersioningConfiguration" in properties:
+            backend.put_bucket_versioning(bucket.name, properties["VersioningConfiguration"]["Status"])
+        rules = [r for r in properties.get("LifecycleConfiguration", {}).get("Rules", []) if r is not None]
+        if rules:
+            backend.put_bucket_lifecycle(bucket.name, [_lifecycle_rule(r) for r in rules])
+        functions = properties.get("NotificationConfiguration", {}).get("LambdaConfigurations", [])
+        if functions:
+            backend.put_bucket_notification_configuration(bucket.name, {"CloudFunctionConfiguration": [
+                {"Id": f"{c['Function']}-{i}", "CloudFunction": c["Function"], "Event": [c["Event"]],
+                 "Filter": {"S3Key": {"FilterRule": [{"Name": f["Name"].lower(), "Value": f["Value"]}
+                                                     for f in c.get("Filter", {}).get("S3Key", {}).get("Rules", [])]}}}
+                for i, c in enumerate(functions)]})
+        return bucket
+
+    create_bucket_completely._local_lambda_host = True
+    FakeBucket.create_from_cloudformation_json = classmethod(create_bucket_completely)
+
+    create_table = Table.create_from_cloudformation_json.__func__
+
+    def create_table_with_ttl(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        table = create_table(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+        ttl = cloudformation_json["Properties"].get("TimeToLiveSpecification")
+        if ttl and str(ttl.get("Enabled")).lower() == "true":
+            dynamodb_backends[account_id][region_name].update_time_to_live(
+                table.name, {"AttributeName": ttl["AttributeName"], "Enabled": True})
+        return table
+
+    Table.create_from_cloudformation_json = classmethod(create_table_with_ttl)
+
+    from moto.stepfunctions.models import StateMachine, cfn_to_api_tags
+    from moto.stepfunctions.responses import get_backend
+
+    def create_state_machine(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        p = cloudformation_json["Properties"]
+        return get_backend(account_id, region_name).create_state_machine(
+            p.get("StateMachineName", resource_name), p.get("DefinitionString", ""), p.get("RoleArn", ""),
+            tags=cfn_to_api_tags(p.get("Tags", [])))
+
+    StateMachine.create_from_cloudformation_json = classmethod(create_state_machine)
+
+    original_name = cloudformation_parsing.generate_resource_name
+
+    def generate_resource_name(resource_type, stack_name, logical_id):
+        if resource_type in ("AWS::DynamoDB::Table", "AWS::SQS::Queue"):
+            return f"{stack_name}-{logical_id}"
+        return original_name(resource_type, stack_name, logical_id)
+
+    cloudformation_parsing.generate_resource_name = generate_resource_name
+    cloudformation_models.generate_stack_id = lambda stack_name, region, account: (
+        f"arn:{get_partition(region)}:cloudformation:{region}:{account}:stack/{stack_name}/{LOCAL_STACK_UUID}")
+
+
 # --- (c) Step Functions: StartExecution while other executions run ---------------------------------
 
 def patch_state_machine_deepcopy():
@@ -471,6 +627,7 @@ def apply_patches(lambda_endpoint, region):
     patch_state_machine_deepcopy()
     patch_execution_names()
     patch_dynamodb_serial_requests()
+    patch_cloudformation_models()
 
 
 # --- request counts --------------------------------------------------------------------------------

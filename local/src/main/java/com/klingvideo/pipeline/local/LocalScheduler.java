@@ -28,21 +28,21 @@ final class LocalScheduler implements AutoCloseable {
     /**
      * @param every the interval to use instead of each schedule's own, or null
      */
-    LocalScheduler(LambdaHost host, List<TemplateDeployer.Schedule> schedules, Duration every) {
-        for (TemplateDeployer.Schedule schedule : schedules) {
+    LocalScheduler(LambdaHost host, List<CloudFormationStack.Schedule> schedules, Duration every) {
+        for (CloudFormationStack.Schedule schedule : schedules) {
             long millis = (every != null ? every : schedule.every()).toMillis();
             timer.scheduleWithFixedDelay(() -> run(host, schedule), millis, millis, TimeUnit.MILLISECONDS);
         }
     }
 
-    private static void run(LambdaHost host, TemplateDeployer.Schedule schedule) {
+    private static void run(LambdaHost host, CloudFormationStack.Schedule schedule) {
         try {
-            InvocationResult result = host.invoke(schedule.functionId(), INPUT);
+            InvocationResult result = host.invoke(schedule.function(), INPUT);
             if (result.failed()) {
-                LOG.warn("schedule.run_failed", "function", schedule.functionId(), "schedule", schedule.event());
+                LOG.warn("schedule.run_failed", "function", schedule.function(), "schedule", schedule.name());
             }
         } catch (RuntimeException e) {
-            LOG.warn("schedule.run_failed", "function", schedule.functionId(), "error", e.getClass().getName(),
+            LOG.warn("schedule.run_failed", "function", schedule.function(), "error", e.getClass().getName(),
                     "message", e.getMessage());
         }
     }

@@ -12,6 +12,7 @@ import com.klingvideo.pipeline.local.kling.KlingSimulator;
 import com.klingvideo.pipeline.local.kling.SimulatorConfig;
 import com.klingvideo.pipeline.local.lambda.FailedEvent;
 import com.klingvideo.pipeline.local.lambda.LambdaHost;
+import com.klingvideo.pipeline.local.lambda.LocalFunction;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -129,8 +131,8 @@ public final class LocalStack implements AutoCloseable {
 
         // What Lambda puts in every function's environment; the stack's own clients are built from it too.
         Map<String, String> runtime = Map.of(
-                "AWS_REGION", LocalNames.REGION,
-                "AWS_DEFAULT_REGION", LocalNames.REGION,
+                "AWS_REGION", CloudFormationStack.REGION,
+                "AWS_DEFAULT_REGION", CloudFormationStack.REGION,
                 "AWS_ACCESS_KEY_ID", ACCESS_KEY,
                 "AWS_SECRET_ACCESS_KEY", SECRET_KEY,
                 "AWS_ENDPOINT_URL", moto.endpoint().toString());
@@ -141,7 +143,7 @@ public final class LocalStack implements AutoCloseable {
         SecretsManagerClient secrets = aws.secretsManager();
         sqs = remember(SqsClient.builder()
                 .httpClient(remember(UrlConnectionHttpClient.create()))
-                .region(Region.of(LocalNames.REGION))
+                .region(Region.of(CloudFormationStack.REGION))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
                 .endpointOverride(moto.endpoint())
                 .build());
@@ -153,7 +155,12 @@ public final class LocalStack implements AutoCloseable {
         parameters.put("KlingApiStyle", kling.dialect().name().toLowerCase());
         parameters.put("KlingBaseUrl", klingUrl.toString());
         parameters.put("KlingSecretArn", secretArn);
-        TemplateDeployer deployer = new TemplateDeployer(repo, template, parameters);
+        for (String name : parameters.keySet()) {
+            if (!template.root().path("Parameters").has(name)) {
+                throw new IllegalArgumentException("template has no parameter " + name);
+            }
+        }
+        CloudFormationStack stack = CloudFormationStack.deploy(repo, moto.endpoint(), parameters);
         Map<String, String> tuning = new LinkedHashMap<>(options.functionTuning());
         // Images and videos are served on 127.0.0.1 here (the simulator's videos, tests' image hosts): let the
         // functions' outbound guard reach loopback over http. Off in the template, so never in AWS.
@@ -163,40 +170,48 @@ public final class LocalStack implements AutoCloseable {
             tuning.putIfAbsent(Tuning.KLING_CONCURRENCY_LIMIT.name(), Integer.toString(options.simulatorConcurrency()));
         }
 
-        deployer.createTables(dynamo);
-        deployer.createBucket(s3);
-        String stateMachineArn = deployer.createStateMachine(sfn);
-        Map<String, String> queues = deployer.createQueues(sqs);
-        Map<String, String> onFailureQueues = new LinkedHashMap<>();
-        deployer.registerFunctions(lambdaHost, runtime, tuning).keySet().forEach(id -> {
-            String queue = deployer.onFailureQueue(id);
-            if (queue != null) {
-                onFailureQueues.put(id, queues.get(queue));
-            }
+        Map<String, CloudFormationStack.Function> functions = new LinkedHashMap<>();
+        for (CloudFormationStack.Function deployed : stack.functions()) {
+            Map<String, String> env = new HashMap<>(deployed.environment());
+            env.putAll(runtime);
+            env.put("AWS_LAMBDA_FUNCTION_NAME", deployed.name());
+            env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(deployed.memorySize()));
+            env.putAll(tuning);
+            lambdaHost.register(new LocalFunction(deployed.name(), deployed.handler(), env, deployed.timeout(),
+                    deployed.maximumRetryAttempts()));
+            functions.put(deployed.name(), deployed);
+        }
+        lambdaHost.onRetriesExhausted(failed -> {
+            CloudFormationStack.Function function = functions.get(failed.functionName());
+            deadLetter(failed, function.arn(), function.onFailureQueueUrl());
         });
-        lambdaHost.onRetriesExhausted(failed -> deadLetter(failed, deployer.functionArn(failed.functionName()),
-                onFailureQueues.get(failed.functionName())));
-        deployer.configureNotifications(s3);
-        if (!stateMachineArn.equals(deployer.ref(deployer.only("AWS::Serverless::StateMachine")))) {
-            throw new IllegalStateException("moto named the state machine " + stateMachineArn
-                    + ", not what the functions were told");
+        String stateMachineArn = stack.output("StateMachineArn");
+        for (CloudFormationStack.Function function : functions.values()) {
+            if (!stateMachineArn.equals(function.environment().get("STATE_MACHINE_ARN"))) {
+                throw new IllegalStateException("moto named the state machine " + stateMachineArn + ", not what "
+                        + function.name() + " was told");
+            }
         }
 
-        remember(new LocalScheduler(lambdaHost, deployer.schedules(), options.scheduleEvery()));
+        remember(new LocalScheduler(lambdaHost, stack.schedules(), options.scheduleEvery()));
 
         String apiKey = "local-" + randomHex(16);
         String otherApiKey = "local-" + randomHex(16);
-        LocalApi.IamCredentials operator = new LocalApi.IamCredentials(LocalNames.REGION, ACCESS_KEY, SECRET_KEY,
-                "arn:aws:iam::" + LocalNames.ACCOUNT + ":user/local-operator", LocalNames.ACCOUNT);
+        LocalApi.IamCredentials operator = new LocalApi.IamCredentials(CloudFormationStack.REGION, ACCESS_KEY, SECRET_KEY,
+                "arn:aws:iam::" + CloudFormationStack.ACCOUNT + ":user/local-operator", CloudFormationStack.ACCOUNT);
         api = remember(new LocalApi(lambdaHost, RestApi.fromTemplate(template, parameters), Map.of(apiKey, "local-api-key", otherApiKey, "local-api-key-2"),
                 operator, host, options.apiPort()).start());
 
-        endpoints = new Endpoints(moto.endpoint(), LocalNames.REGION, ACCESS_KEY, SECRET_KEY, lambdaHost.endpoint(),
-                api.endpoint(), apiKey, otherApiKey, deployer.ref(deployer.only("AWS::S3::Bucket")), deployer.parameter("InputPrefix"),
-                deployer.parameter("OutputPrefix"), deployer.ref("JobsTable"), deployer.ref("CapacityTable"),
-                stateMachineArn, secretArn, queues.get(deployer.only("AWS::SQS::Queue")), klingUrl,
+        endpoints = new Endpoints(moto.endpoint(), CloudFormationStack.REGION, ACCESS_KEY, SECRET_KEY, lambdaHost.endpoint(),
+                api.endpoint(), apiKey, otherApiKey, stack.output("MediaBucketName"), parameter(template, parameters, "InputPrefix"),
+                parameter(template, parameters, "OutputPrefix"), stack.output("JobsTableName"), stack.output("CapacityTableName"),
+                stateMachineArn, secretArn, stack.output("DeadLetterQueueUrl"), klingUrl,
                 kling.dialect().name().toLowerCase(), simulator != null);
         writeEndpoints();
+    }
+
+    private static String parameter(SamTemplate template, Map<String, String> parameters, String name) {
+        return parameters.getOrDefault(name, template.root().path("Parameters").path(name).path("Default").asText());
     }
 
     /** What Lambda sends to an SQS on-failure destination when an event's retries are exhausted. */

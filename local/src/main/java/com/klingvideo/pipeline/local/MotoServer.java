@@ -90,7 +90,7 @@ public final class MotoServer implements AutoCloseable {
         }
     }
 
-    private static String findPython(RepositoryLayout repo) {
+    static String findPython(RepositoryLayout repo) {
         try {
             Process find = new ProcessBuilder("bash", repo.resolve("local/bin/find-python").toString(), "moto")
                     .redirectErrorStream(false)
