@@ -97,7 +97,7 @@ public final class JobSubmitter {
         }
         SlotHold hold = held.get();
         Instant now = clock.instant();
-        Duration remaining = retryPolicy.deadline().minus(Duration.between(hold.takenAt(), now));
+        Duration remaining = timeLeft(hold);
         boolean expired = remaining.isNegative() || remaining.isZero();
         if (expired && !(job.submitUnconfirmed() && kling.supportsExternalLookup())) {
             return deadlinePassed(job);
@@ -137,6 +137,11 @@ public final class JobSubmitter {
         }
     }
 
+    /** What is left of the submit deadline, counted from when the job got its slot. */
+    private Duration timeLeft(SlotHold hold) {
+        return retryPolicy.deadline().minus(Duration.between(hold.takenAt(), clock.instant()));
+    }
+
     private Outcome deadlinePassed(Job job) {
         String last = job.lastError() == null ? "" : "; last error: " + job.lastError();
         return fail(job, new Failure(FailureCode.SUBMIT_DEADLINE, "Kling did not accept the job within "
@@ -152,7 +157,7 @@ public final class JobSubmitter {
         if (hold.isEmpty()) {
             return Optional.empty();
         }
-        Duration remaining = retryPolicy.deadline().minus(Duration.between(hold.get().takenAt(), clock.instant()));
+        Duration remaining = timeLeft(hold.get());
         if (remaining.isNegative() || remaining.isZero()) {
             return Optional.empty();
         }
@@ -161,7 +166,7 @@ public final class JobSubmitter {
 
     private Outcome created(Job attempting, SlotHold hold, VideoRequest request) {
         Instant now = clock.instant();
-        Duration remaining = retryPolicy.deadline().minus(Duration.between(hold.takenAt(), now));
+        Duration remaining = timeLeft(hold);
         try {
             return accepted(attempting, hold, kling.create(request));
         } catch (KlingRetryableException e) {

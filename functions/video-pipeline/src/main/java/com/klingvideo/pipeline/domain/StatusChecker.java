@@ -100,22 +100,21 @@ public final class StatusChecker {
      */
     public Step recordFailure(String jobId, String error, String cause) {
         Job job = store.find(jobId).orElseThrow(() -> new JobNotFoundException(jobId));
-        if (job.status().isTerminal()) {
+        Step step = job.status().isTerminal() ? Step.of(job, 0) : afterFailedCheck(job, error, cause);
+        if (step.status().isTerminal()) {
             governor.finished(jobId);
-            return Step.of(job, 0);
         }
-        String name = publicKind(error);
-        LOG.error("job.check.error", "jobId", jobId, "klingTaskId", job.klingTaskId(), "status", job.status(),
+        return step;
+    }
+
+    private Step afterFailedCheck(Job job, String error, String cause) {
+        LOG.error("job.check.error", "jobId", job.jobId(), "klingTaskId", job.klingTaskId(), "status", job.status(),
                 "error", error, "cause", cause == null ? null : truncate(cause));
         Instant now = clock.instant();
-        String note = "a status check failed (" + name + ")";
+        String note = "a status check failed (" + publicKind(error) + ")";
         if (job.klingTaskId() != null) {
-            Job checked = job.toBuilder().pollCount(job.pollCount() + 1).lastCheckedAt(now).updatedAt(now).build();
-            Step step = checkFailed(checked, note);
-            if (step.status().isTerminal()) {
-                governor.finished(jobId);
-            }
-            return step;
+            return checkFailed(job.toBuilder().pollCount(job.pollCount() + 1).lastCheckedAt(now).updatedAt(now).build(),
+                    note);
         }
         if (job.status() == JobStatus.QUEUED && job.submitUnconfirmed()) {
             // The create may have reached Kling: the next turn looks the task up before anything is sent.
@@ -125,10 +124,8 @@ public final class StatusChecker {
                 return new Step(job.jobId(), job.status(), wait.get(), job.pollCount(), false);
             }
         }
-        Step step = Step.of(finish(job, JobStatus.FAILED, new Failure(FailureCode.STATUS_CHECK_ERROR,
+        return Step.of(finish(job, JobStatus.FAILED, new Failure(FailureCode.STATUS_CHECK_ERROR,
                 "the job could not be advanced: " + note)), 0);
-        governor.finished(jobId);
-        return step;
     }
 
     private Step poll(Job job) {
