@@ -280,19 +280,7 @@ class JobsApiHandlerTest {
 
     @Test
     void anyRoute_should_answer500WithStableShape_when_storeFails() throws IOException {
-        JobStore broken = new JobStore() {
-            public boolean create(Job job) { throw new IllegalStateException("boom"); }
-            public Optional<Job> find(String jobId) { throw new IllegalStateException("boom"); }
-            public Job update(Job job) { throw new IllegalStateException("boom"); }
-            public JobPage list(JobStatus status, int limit, String nextToken) { throw new IllegalStateException("boom"); }
-            public JobPage listOwned(String owner, JobStatus status, int limit, String nextToken) {
-                throw new IllegalStateException("boom");
-            }
-        };
-        ApiJobs api = new ApiJobs(broken, f.media, (u, m) -> new byte[0], new ImageValidation(f.media), f.launcher,
-                f.governor, f.settings, f.clock);
-        APIGatewayProxyResponseEvent response = new JobsApiHandler(api).handleRequest(
-                request("GET", "/jobs/{jobId}", null).withPathParameters(Map.of("jobId", "x")), null);
+        APIGatewayProxyResponseEvent response = getWithStoreFailing(new IllegalStateException("boom"));
         assertThat(response.getStatusCode()).isEqualTo(500);
         assertThat(body(response).path("error").path("code").asText()).isEqualTo("INTERNAL_ERROR");
         assertThat(response.getBody()).doesNotContain("boom");
@@ -358,28 +346,29 @@ class JobsApiHandlerTest {
     @Test
     void anyRoute_should_answer500WithoutTheMessage_when_anIllegalArgumentComesFromInside() throws IOException {
         // GIVEN a store that fails with an IllegalArgumentException naming a table
-        JobStore broken = new JobStore() {
-            public boolean create(Job job) { throw new IllegalArgumentException("arn:aws:dynamodb:us-east-1:1:table/J"); }
-            public Optional<Job> find(String jobId) { throw new IllegalArgumentException("arn:aws:dynamodb:us-east-1:1:table/J"); }
-            public Job update(Job job) { throw new IllegalArgumentException("arn:aws:dynamodb:us-east-1:1:table/J"); }
-            public JobPage list(JobStatus status, int limit, String nextToken) {
-                throw new IllegalArgumentException("arn:aws:dynamodb:us-east-1:1:table/J");
-            }
-            public JobPage listOwned(String owner, JobStatus status, int limit, String nextToken) {
-                throw new IllegalArgumentException("arn:aws:dynamodb:us-east-1:1:table/J");
-            }
-        };
-        ApiJobs api = new ApiJobs(broken, f.media, (u, m) -> new byte[0], new ImageValidation(f.media), f.launcher,
-                f.governor, f.settings, f.clock);
-
-        // WHEN
-        APIGatewayProxyResponseEvent response = new JobsApiHandler(api).handleRequest(
-                request("GET", "/jobs/{jobId}", null).withPathParameters(Map.of("jobId", "x")), null);
+        // WHEN a job is read
+        APIGatewayProxyResponseEvent response = getWithStoreFailing(
+                new IllegalArgumentException("arn:aws:dynamodb:us-east-1:1:table/J"));
 
         // THEN it is not a refusal the API names: a 500 that shows nothing of it
         assertThat(response.getStatusCode()).isEqualTo(500);
         assertThat(body(response).path("error").path("code").asText()).isEqualTo("INTERNAL_ERROR");
         assertThat(response.getBody()).doesNotContain("arn:aws");
+    }
+
+    /** GET /jobs/x through a handler whose job store throws {@code failure} on every call. */
+    private APIGatewayProxyResponseEvent getWithStoreFailing(RuntimeException failure) {
+        JobStore broken = new JobStore() {
+            public boolean create(Job job) { throw failure; }
+            public Optional<Job> find(String jobId) { throw failure; }
+            public Job update(Job job) { throw failure; }
+            public JobPage list(JobStatus status, int limit, String nextToken) { throw failure; }
+            public JobPage listOwned(String owner, JobStatus status, int limit, String nextToken) { throw failure; }
+        };
+        ApiJobs api = new ApiJobs(broken, f.media, (u, m) -> new byte[0], new ImageValidation(f.media), f.launcher,
+                f.governor, f.settings, f.clock);
+        return new JobsApiHandler(api).handleRequest(
+                request("GET", "/jobs/{jobId}", null).withPathParameters(Map.of("jobId", "x")), null);
     }
 
     @Test
