@@ -168,6 +168,12 @@ public final class S3MediaStore implements MediaStore {
         return location.withVersion(put.versionId());
     }
 
+    /** A download that failed after it began; the guarded client's reason (deadline, framing) is kept. */
+    private static UncheckedIOException brokeOff(String where, long bytes, IOException e) {
+        String why = e instanceof FetchException fetch ? " (" + fetch.reason() + ")" : "";
+        return new UncheckedIOException("download from " + where + " broke off after " + bytes + " bytes" + why, e);
+    }
+
     /** No such key, or no such version of it (a pinned version that was deleted). */
     private static boolean isMissing(S3Exception e) {
         if (e instanceof NoSuchKeyException || e.statusCode() == 404) {
@@ -184,8 +190,8 @@ public final class S3MediaStore implements MediaStore {
     @Override
     public long copyFromUrl(URI source, S3Location target, String contentType) {
         String where = Urls.redact(source);
-        // The signed query must reach the server byte for byte: parse the original text, never rebuild it.
-        try (GuardedHttpClient.Response response = downloads.get(URI.create(source.toString()), downloadDeadline)) {
+        // The signed query reaches the server byte for byte: the client sends the URI's raw path and query.
+        try (GuardedHttpClient.Response response = downloads.get(source, downloadDeadline)) {
             SourceStream body = new SourceStream(response.body());
             byte[] head = body.readNBytes(8);
             if (head.length < 8 || !Arrays.equals(head, 4, 8, FTYP, 0, 4)) {
@@ -200,13 +206,11 @@ public final class S3MediaStore implements MediaStore {
             } catch (SdkClientException e) {
                 // The SDK wraps an IOException of the stream it reads; report a broken download as one.
                 if (body.failure != null) {
-                    throw new UncheckedIOException("download from " + where + " broke off after "
-                            + body.count + " bytes", body.failure);
+                    throw brokeOff(where, body.count, body.failure);
                 }
                 throw e;
             } catch (IOException e) {
-                throw new UncheckedIOException("download from " + where + " broke off after "
-                        + body.count + " bytes", e);
+                throw brokeOff(where, body.count, e);
             }
         } catch (FetchException e) {
             throw new UncheckedIOException("video download failed (" + e.reason() + "): " + e.getMessage(), e);

@@ -48,10 +48,6 @@ public final class OutboundGuard {
             boolean literal) {
     }
 
-    public boolean allowsLocal() {
-        return allowLocal;
-    }
-
     /** @throws FetchException {@link Reason#BAD_URL}, {@link Reason#DNS} or {@link Reason#REFUSED_ADDRESS} */
     public Target check(URI url) throws FetchException {
         String where = Urls.redact(url);
