@@ -44,52 +44,6 @@ def function_arn(name, qualifier="live"):
 CHECK_STATUS_ARN = function_arn("CheckStatusFunction")
 SUBMIT_ARN = function_arn("SubmitFunction")
 
-# Used when statemachine/video-job.asl.json is not in this checkout: the same shape.
-INLINE_DEFINITION = {
-    "Comment": "Job poller, as statemachine/video-job.asl.json",
-    "StartAt": "Wait For Video",
-    "TimeoutSeconds": 600,
-    "States": {
-        "Wait For Video": {"Type": "Wait", "SecondsPath": "$.waitSeconds", "Next": "Check Kling Status"},
-        "Check Kling Status": {
-            "Type": "Task",
-            "Resource": "${CheckStatusFunctionArn}",
-            "Parameters": {"jobId.$": "$.jobId"},
-            "TimeoutSeconds": 60,
-            "Retry": [
-                {
-                    "ErrorEquals": ["Lambda.ServiceException", "Lambda.AWSLambdaException",
-                                    "Lambda.SdkClientException", "Lambda.TooManyRequestsException"],
-                    "IntervalSeconds": 1,
-                    "MaxAttempts": 3,
-                    "BackoffRate": 2,
-                    "JitterStrategy": "FULL",
-                    "MaxDelaySeconds": 5,
-                },
-            ],
-            "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Record Failure"}],
-            "Next": "Video Ready?",
-        },
-        "Video Ready?": {
-            "Type": "Choice",
-            "Choices": [
-                {"Variable": "$.status", "StringEquals": "SUCCEEDED", "Next": "Video Stored"},
-                {"Variable": "$.status", "StringEquals": "FAILED", "Next": "Video Failed"},
-            ],
-            "Default": "Wait For Video",
-        },
-        "Record Failure": {
-            "Type": "Task",
-            "Resource": "${CheckStatusFunctionArn}",
-            "Parameters": {"jobId.$": "$.jobId", "error.$": "$.error"},
-            "Next": "Video Ready?",
-        },
-        "Video Stored": {"Type": "Succeed"},
-        "Video Failed": {"Type": "Fail", "Error": "VideoFailed", "Cause": "see the job record"},
-    },
-}
-
-
 # --- reporting -------------------------------------------------------------------------------------
 
 class Checks:
@@ -310,10 +264,7 @@ ENGINE_DEFINITION = {
 
 
 def state_machine_definition():
-    if STATE_MACHINE_FILE.exists():
-        text, source = STATE_MACHINE_FILE.read_text(encoding="utf-8"), "statemachine/video-job.asl.json"
-    else:
-        text, source = json.dumps(INLINE_DEFINITION), "inline definition"
+    text, source = STATE_MACHINE_FILE.read_text(encoding="utf-8"), "statemachine/video-job.asl.json"
 
     def substitute(match):
         name = match.group(1)
